@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from . import views
+
+handler400 = views.bad_request
+handler404 = views.page_not_found
+handler500 = views.server_error
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("", include("catalog.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    # Uploaded posters. Behind a real web server, point it at MEDIA_ROOT instead.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+]

@@ -1,0 +1,62 @@
+"""Project-level views: the home page (which mixes every app) and error pages.
+
+Error pages answer JSON under /api/ and HTML elsewhere, so API clients never get an
+HTML page and people never get raw JSON.
+"""
+
+from django.core.exceptions import BadRequest
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.generic import TemplateView
+
+from catalog.models import EditorialList, Work
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            lists=EditorialList.objects.published(),
+            new_works=Work.objects.published().with_artists().order_by("-created", "-pk")[:8],
+            **kwargs,
+        )
+
+
+def _wants_json(request):
+    return request.path.startswith("/api/")
+
+
+def _error(request, status, message):
+    if _wants_json(request):
+        return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+def bad_request(request, exception=None):
+    # Only BadRequest carries a message written for people; other 400s (e.g. a
+    # SuspiciousOperation) keep their details out of the response.
+    if isinstance(exception, BadRequest) and exception.args:
+        message = str(exception)
+    else:
+        message = "The request could not be understood."
+    return _error(request, 400, message)
+
+
+def page_not_found(request, exception=None):
+    # Our own Http404s say what is missing (e.g. "There is no page 9"); a URL that
+    # matched no route carries a dict of tried patterns, which is not for visitors.
+    args = getattr(exception, "args", ())
+    if args and isinstance(args[0], str):
+        return _error(request, 404, args[0])
+    return _error(request, 404, "Nothing here: the page or item does not exist.")
+
+
+def server_error(request):
+    message = "Something went wrong on our side. Please try again."
+    if _wants_json(request):
+        return _error(request, 500, message)
+    # No request context here: the failure may be the database that the
+    # user and session context processors would query.
+    return HttpResponseServerError(loader.render_to_string("500.html", {"message": message}))
