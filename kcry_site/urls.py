@@ -12,6 +12,8 @@ handler500 = views.server_error
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("", include("catalog.urls")),
+    path("", include("votes.urls")),
+    path("", include("comments.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # Uploaded posters. Behind a real web server, point it at MEDIA_ROOT instead.
