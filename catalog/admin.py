@@ -1,5 +1,6 @@
 from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
 from django.contrib import admin, messages
+from django.db import models
 
 from .models import ContentNote, Credit, EditorialList, ListEntry, Person, Work
 from .posters import make_thumbnail
@@ -35,6 +36,8 @@ class WorkAdmin(PublishActionsMixin, admin.ModelAdmin):
     inlines = [CreditInline]
     readonly_fields = ["created", "updated"]
     date_hierarchy = "created"
+    # Video links typed without a scheme are taken as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         # The thumbnail is made once, when a new poster arrives, not on every page view.

@@ -32,9 +32,7 @@ class WorkFilterForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search", required=False, max_length=MAX_QUERY_LENGTH, strip=True
-    )
+    q = forms.CharField(label="Search", required=False, max_length=MAX_QUERY_LENGTH, strip=True)
 
 
 def first_error(form) -> str:

@@ -97,8 +97,13 @@ class WorkQuerySet(models.QuerySet):
             )
             matches = matches.filter(Q(search_title__contains=term) | via_person)
         relevance = models.Case(
-            models.When(Q(search_title__startswith=whole + "|") | Q(search_title__endswith="|" + whole), then=4),
-            models.When(Q(search_title__startswith=whole) | Q(search_title__contains="|" + whole), then=3),
+            models.When(
+                Q(search_title__startswith=whole + "|") | Q(search_title__endswith="|" + whole),
+                then=4,
+            ),
+            models.When(
+                Q(search_title__startswith=whole) | Q(search_title__contains="|" + whole), then=3
+            ),
             models.When(search_title__contains=whole, then=2),
             default=1,
             output_field=models.IntegerField(),
@@ -120,9 +125,7 @@ class Work(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     release_date = models.DateField(null=True, blank=True)
     blurb = models.TextField(blank=True)
-    poster = models.ImageField(
-        upload_to="posters/", blank=True, validators=[validate_poster]
-    )
+    poster = models.ImageField(upload_to="posters/", blank=True, validators=[validate_poster])
     # Made once when a poster is uploaded (see catalog.posters); never edited by hand.
     poster_thumb = models.ImageField(upload_to="posters/thumbs/", blank=True, editable=False)
     video_url = models.URLField("video URL", blank=True)

@@ -58,9 +58,13 @@ def _too_many_pixels(width=None, height=None):
     if width:
         message = "This poster is %(width)s×%(height)s pixels; the limit is %(limit)s pixels."
     else:
-        message = "This image is far larger than the %(limit)s-pixel limit (possible decompression bomb)."
+        message = (
+            "This image is far larger than the %(limit)s-pixel limit (possible decompression bomb)."
+        )
     return ValidationError(
-        message, code="poster_pixels", params={"width": width, "height": height, "limit": f"{limit:,}"}
+        message,
+        code="poster_pixels",
+        params={"width": width, "height": height, "limit": f"{limit:,}"},
     )
 
 

@@ -30,7 +30,9 @@ def _wants_json(request):
 
 def _error(request, status, message):
     if _wants_json(request):
-        return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {"error": message}, status=status, json_dumps_params={"ensure_ascii": False}
+        )
     return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 

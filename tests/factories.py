@@ -57,6 +57,7 @@ class EditorialListFactory(factory.django.DjangoModelFactory):
 class ListEntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ListEntry
+        skip_postgeneration_save = True
 
     editorial_list = factory.SubFactory(EditorialListFactory)
     order = factory.Sequence(lambda n: n)

@@ -90,7 +90,13 @@ def test_song_list_keeps_hangul_titles_and_ost_sources(founding_lists):
     only_then = Work.objects.get(title_ko="그때 헤어지면 돼")
     assert only_then.kind == Work.Kind.SONG
     assert list(entries("tearjerker-songs-71-90").values_list("position", flat=True)) == [
-        71, 72, 73, 81, 82, 83, 84
+        71,
+        72,
+        73,
+        81,
+        82,
+        83,
+        84,
     ]
     assert "Touch Your Heart" in Work.objects.get(title="Good Night").ost_of
 
