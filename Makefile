@@ -21,9 +21,15 @@ run: $(INSTALLED)
 	$(BIN)/python manage.py load_seeds
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The whole suite runs twice: on SQLite (the embedded default) and on PostgreSQL (the
+# scale-out path), which is started from Debian's packages when no server is given.
 test: $(INSTALLED)
+	tests/services/debian-packages.sh
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+	@echo "=== test suite on SQLite ==="
+	env -u DATABASE_URL -u CACHE_URL $(BIN)/python -m pytest
+	@echo "=== test suite on PostgreSQL ==="
+	url="$$(tests/services/postgres.sh)" && DATABASE_URL="$$url" $(BIN)/python -m pytest
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

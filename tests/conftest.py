@@ -1,6 +1,13 @@
 import pytest
 
 
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"kcry database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database.get('HOST') or 'local'})"
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Every test gets its own MEDIA_ROOT, a fast hasher and in-memory e-mail."""

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Print a DATABASE_URL for a PostgreSQL server on loopback, starting Debian's cluster and
+# creating the kcry role when needed. An existing server can be used instead by setting
+# KCRY_TEST_POSTGRES_URL (its role needs CREATEDB: Django creates and drops test_<name>).
+set -euo pipefail
+
+if [ -n "${KCRY_TEST_POSTGRES_URL:-}" ]; then
+  echo "$KCRY_TEST_POSTGRES_URL"
+  exit 0
+fi
+
+version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+cluster_status=$(pg_lsclusters --no-header | awk -v v="$version" '$1 == v && $2 == "main" {print $4}')
+if [ -z "$cluster_status" ]; then
+  pg_createcluster "$version" main >/dev/null
+fi
+if [ "$cluster_status" != "online" ]; then
+  pg_ctlcluster "$version" main start
+fi
+for _ in $(seq 30); do
+  runuser -u postgres -- pg_isready -q -h 127.0.0.1 && break
+  sleep 0.5
+done
+
+as_postgres() { runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qtA "$@"; }
+if [ "$(as_postgres -c "SELECT 1 FROM pg_roles WHERE rolname = 'kcry'")" != "1" ]; then
+  as_postgres -c "CREATE ROLE kcry LOGIN CREATEDB PASSWORD 'kcry'" >/dev/null
+fi
+if [ "$(as_postgres -c "SELECT 1 FROM pg_database WHERE datname = 'kcry'")" != "1" ]; then
+  as_postgres -c "CREATE DATABASE kcry OWNER kcry" >/dev/null
+fi
+echo "postgres://kcry:kcry@127.0.0.1:5432/kcry"
