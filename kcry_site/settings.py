@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "adminsortable2",
     "kcry_site",
     "catalog",
@@ -37,6 +38,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "kcry_site.cache.UpdateAnonymousCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -45,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kcry_site.cache.FetchAnonymousCacheMiddleware",
 ]
 
 ROOT_URLCONF = "kcry_site.urls"
@@ -130,12 +134,65 @@ KCRY_WORKS_PER_PAGE = env.int("KCRY_WORKS_PER_PAGE", default=24)
 KCRY_API_PAGE_SIZE = env.int("KCRY_API_PAGE_SIZE", default=20)
 KCRY_SEARCH_LIMIT = env.int("KCRY_SEARCH_LIMIT", default=50)
 
+# `make bench` turns on /bench/bare, a view that renders a fixed string, as its baseline.
+KCRY_BENCH_VIEW = env.bool("KCRY_BENCH_VIEW", default=False)
+# Anonymous GET pages are cached briefly (members always get fresh pages: see
+# kcry_site/cache.py). 0 turns the page cache off.
+CACHE_MIDDLEWARE_SECONDS = env.int("KCRY_ANON_CACHE_SECONDS", default=30)
+CACHE_MIDDLEWARE_KEY_PREFIX = "page"
+# With a shared cache (Redis), sessions are read from it and written through to the
+# database; with the per-process default cache they stay in the database, so that a
+# log-out on one app server is seen by all.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.db"
+    if CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    else "django.contrib.sessions.backends.cached_db"
+)
+
+# HTTPS: on by default whenever DEBUG is off.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+if env.bool("BEHIND_HTTPS_PROXY", default=False):
+    # The proxy terminates TLS and says so in this header; trust it only when set up so.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp): scripts only from our own static files.
+# Inline style attributes are allowed (the histogram bars use them); inline scripts are not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Logs go to stdout; LOG_FORMAT=json gives one JSON object a line for log collectors.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("LOG_FORMAT", default="plain"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

@@ -11,6 +11,7 @@ handler500 = views.server_error
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.health, name="health"),
     path("", include("catalog.urls")),
     path("", include("votes.urls")),
     path("", include("comments.urls")),
@@ -23,3 +24,6 @@ urlpatterns = [
         {"document_root": settings.MEDIA_ROOT},
     ),
 ]
+
+if settings.KCRY_BENCH_VIEW:
+    urlpatterns.append(path("bench/bare", views.bare, name="bench-bare"))

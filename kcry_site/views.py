@@ -4,13 +4,19 @@ Error pages answer JSON under /api/ and HTML elsewhere, so API clients never get
 HTML page and people never get raw JSON.
 """
 
+import logging
+
 from django.core.exceptions import BadRequest
-from django.http import HttpResponseServerError, JsonResponse
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from catalog.models import EditorialList, Work
+
+logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
@@ -22,6 +28,25 @@ class HomeView(TemplateView):
             new_works=Work.objects.published().with_artists().order_by("-created", "-pk")[:8],
             **kwargs,
         )
+
+
+@never_cache
+def health(request):
+    """For load balancers: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.exception("Health check: database unreachable")
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def bare(request):
+    """A fixed string and nothing else: the benchmark's ceiling for a Django response.
+
+    Routed only when KCRY_BENCH_VIEW is on (as `make bench` sets it)."""
+    return HttpResponse("kcry", content_type="text/plain")
 
 
 def _wants_json(request):

@@ -15,6 +15,8 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.DEBUG = False
+    # The anonymous page cache is off unless a test is about it.
+    settings.CACHE_MIDDLEWARE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)
