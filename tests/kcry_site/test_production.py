@@ -24,7 +24,11 @@ def manage(*args, **extra_env):
     environment = {**os.environ, **PRODUCTION_ENV, **extra_env}
     environment.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -42,7 +46,9 @@ def test_deploy_check_catches_a_development_setup():
 
 def test_json_logging_writes_one_object_per_line():
     result = manage(
-        "shell", "-c", "import logging; logging.getLogger('kcry.test').warning('tissues %s', 3)",
+        "shell",
+        "-c",
+        "import logging; logging.getLogger('kcry.test').warning('tissues %s', 3)",
         LOG_FORMAT="json",
     )
     assert result.returncode == 0, result.stderr
