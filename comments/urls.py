@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401  (routes are added as the app grows)
+from django.urls import path
+
+from . import views
 
 app_name = "comments"
 
-urlpatterns = []
+urlpatterns = [
+    path("works/<slug:slug>/comments/", views.post, {"kind": "work"}, name="work-post"),
+    path("lists/<slug:slug>/comments/", views.post, {"kind": "list"}, name="list-post"),
+    path("comments/<int:pk>/", views.permalink, name="permalink"),
+    path("comments/<int:pk>/reply/", views.reply, name="reply"),
+    path("comments/<int:pk>/edit/", views.edit, name="edit"),
+    path("comments/<int:pk>/delete/", views.delete, name="delete"),
+    path("comments/<int:pk>/flag/", views.flag, name="flag"),
+    path("comments/<int:pk>/metoo/", views.metoo, name="metoo"),
+]

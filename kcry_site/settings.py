@@ -134,6 +134,18 @@ KCRY_WORKS_PER_PAGE = env.int("KCRY_WORKS_PER_PAGE", default=24)
 KCRY_API_PAGE_SIZE = env.int("KCRY_API_PAGE_SIZE", default=20)
 KCRY_SEARCH_LIMIT = env.int("KCRY_SEARCH_LIMIT", default=50)
 
+# Comment threads (comments). Length is counted in characters after invisible ones
+# are stripped; a member may post KCRY_COMMENT_RATE[0] comments per
+# KCRY_COMMENT_RATE[1] seconds; threads page by top-level comment.
+KCRY_COMMENT_MAX_LENGTH = env.int("KCRY_COMMENT_MAX_LENGTH", default=3000)
+KCRY_COMMENT_EDIT_MINUTES = env.int("KCRY_COMMENT_EDIT_MINUTES", default=15)
+KCRY_COMMENT_RATE = (
+    env.int("KCRY_COMMENT_RATE_COUNT", default=5),
+    env.int("KCRY_COMMENT_RATE_SECONDS", default=60),
+)
+KCRY_COMMENT_MOMENT_MAX_SECONDS = env.int("KCRY_COMMENT_MOMENT_MAX_SECONDS", default=20 * 60)
+KCRY_COMMENTS_PER_PAGE = env.int("KCRY_COMMENTS_PER_PAGE", default=20)
+
 # `make bench` turns on /bench/bare, a view that renders a fixed string, as its baseline.
 KCRY_BENCH_VIEW = env.bool("KCRY_BENCH_VIEW", default=False)
 # Anonymous GET pages are cached briefly (members always get fresh pages: see

@@ -74,3 +74,55 @@ def work_with_artist(**kwargs):
     work = WorkFactory(**kwargs)
     CreditFactory(work=work)
     return work
+
+
+# --- comments -------------------------------------------------------------------------
+from comments.models import Comment, Flag, MeToo  # noqa: E402
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A top-level comment on a fresh work; pass parent= for a reply in its thread."""
+
+    class Meta:
+        model = Comment
+
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"I cried at the ending ({n}).")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        parent = kwargs.get("parent")
+        if parent is not None:
+            kwargs["work"] = parent.work
+            kwargs["editorial_list"] = parent.editorial_list
+            kwargs["root"] = parent.root if parent.root_id else parent
+            kwargs["depth"] = parent.depth + 1
+        elif kwargs.get("work") is None and kwargs.get("editorial_list") is None:
+            kwargs["work"] = WorkFactory()
+        return super()._create(model_class, *args, **kwargs)
+
+
+class MeTooFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeToo
+
+    comment = factory.SubFactory(CommentFactory)
+    member = factory.SubFactory(UserFactory)
+
+
+class FlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Flag
+
+    comment = factory.SubFactory(CommentFactory)
+    member = factory.SubFactory(UserFactory)
+    reason = Flag.Reason.SPAM
+
+
+def comment_chain(parent, length, **kwargs):
+    """`length` replies, each answering the one before: parent → r1 → r2 → …"""
+    chain = []
+    for _ in range(length):
+        parent = CommentFactory(parent=parent, **kwargs)
+        chain.append(parent)
+    return chain

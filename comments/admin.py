@@ -1,0 +1,147 @@
+"""The moderation queue: flagged comments, with bulk hide / restore / dismiss.
+
+Bulk actions call comments.services (the same functions as the site) and need the
+"Can hide and restore comments and dismiss flags" permission.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+
+from . import services
+from .models import Comment, Flag
+
+
+class ModerationFilter(admin.SimpleListFilter):
+    title = "moderation"
+    parameter_name = "moderation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("flagged", "Flagged, awaiting review"),
+            ("hidden", "Hidden by moderators"),
+            ("removed", "Deleted by author"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "flagged":
+            return queryset.filter(is_public=True, is_removed=False, flag_count__gt=0)
+        if self.value() == "hidden":
+            return queryset.filter(is_public=False)
+        if self.value() == "removed":
+            return queryset.filter(is_removed=True)
+        return queryset
+
+
+class ModerationActions:
+    """Bulk actions shared by the comment and flag lists."""
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("comments.moderate_comment")
+
+    def comments_of(self, queryset):
+        return queryset
+
+    @admin.action(description="Hide selected comments", permissions=["moderate"])
+    def hide(self, request, queryset):
+        count = services.comment_hide(comments=self.comments_of(queryset), moderator=request.user)
+        self.message_user(request, f"Hid {count} comment(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Restore selected comments (and dismiss their flags)",
+        permissions=["moderate"],
+    )
+    def restore(self, request, queryset):
+        count = services.comment_restore(
+            comments=self.comments_of(queryset), moderator=request.user
+        )
+        self.message_user(request, f"Restored {count} comment(s).", messages.SUCCESS)
+
+    @admin.action(description="Dismiss flags on selected comments", permissions=["moderate"])
+    def dismiss_flags(self, request, queryset):
+        count = services.flags_dismiss(comments=self.comments_of(queryset), moderator=request.user)
+        self.message_user(request, f"Dismissed {count} flag(s).", messages.SUCCESS)
+
+
+class FlagInline(admin.TabularInline):
+    model = Flag
+    extra = 0
+    can_delete = False
+    fields = ["member", "reason", "text", "created", "dismissed_at", "dismissed_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(ModerationActions, admin.ModelAdmin):
+    list_display = [
+        "excerpt",
+        "author",
+        "target_display",
+        "created",
+        "metoo_count",
+        "open_flags",
+        "all_flags",
+        "is_public",
+        "is_removed",
+    ]
+    list_filter = [ModerationFilter, "is_public", "is_removed", "is_spoiler", "created"]
+    list_select_related = ["author", "work", "editorial_list"]
+    search_fields = ["body", "author__username", "work__title", "editorial_list__title"]
+    date_hierarchy = "created"
+    actions = ["hide", "restore", "dismiss_flags"]
+    raw_id_fields = ["work", "editorial_list", "author", "parent", "root"]
+    readonly_fields = [
+        "created",
+        "edited_at",
+        "metoo_count",
+        "flag_count",
+        "wilson_score",
+        "moderated_at",
+        "moderated_by",
+    ]
+    inlines = [FlagInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(flags_total=Count("flags"))
+
+    def get_ordering(self, request):
+        # The queue shows the most-flagged first when filtering for review.
+        if request.GET.get("moderation") == "flagged":
+            return ["-flag_count", "-created"]
+        return ["-created"]
+
+    @admin.display(description="comment")
+    def excerpt(self, obj):
+        return "[deleted]" if obj.is_removed else obj.body[:80]
+
+    @admin.display(description="on")
+    def target_display(self, obj):
+        return obj.target
+
+    @admin.display(description="open flags", ordering="flag_count")
+    def open_flags(self, obj):
+        return obj.flag_count
+
+    @admin.display(description="all flags", ordering="flags_total")
+    def all_flags(self, obj):
+        return obj.flags_total
+
+
+@admin.register(Flag)
+class FlagAdmin(ModerationActions, admin.ModelAdmin):
+    list_display = ["comment", "member", "reason", "created", "is_open"]
+    list_filter = ["reason", ("dismissed_at", admin.EmptyFieldListFilter), "created"]
+    list_select_related = ["comment__author", "comment__work", "comment__editorial_list", "member"]
+    search_fields = ["text", "comment__body", "member__username"]
+    raw_id_fields = ["comment", "member", "dismissed_by"]
+    readonly_fields = ["created"]
+    actions = ["hide", "restore", "dismiss_flags"]
+
+    def comments_of(self, queryset):
+        return Comment.objects.filter(Q(pk__in=queryset.values("comment_id")))
+
+    @admin.display(boolean=True, description="open")
+    def is_open(self, obj):
+        return obj.is_open

@@ -1,0 +1,65 @@
+"""Forms read what a member typed; the domain rules live in comments.services."""
+
+from django import forms
+
+from .models import Flag
+from .text import parse_moment
+
+
+class CommentForm(forms.Form):
+    # Emptiness and length are checked by the service after cleaning (so that text
+    # made only of invisible characters counts as empty), hence required=False here.
+    body = forms.CharField(
+        label="Your comment",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={"rows": 4, "cols": 60, "aria-describedby": "comment-body-help"}
+        ),
+    )
+    spoiler = forms.BooleanField(
+        label="Contains spoilers (the text stays folded until a reader opens it)",
+        required=False,
+    )
+    moment = forms.CharField(
+        label="Tear moment (m:ss, music videos and songs only)",
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "placeholder": "3:07", "size": 6, "autocomplete": "off"}
+        ),
+    )
+    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, allow_moment=True, **kwargs):
+        kwargs.setdefault("auto_id", "comment-%s")
+        super().__init__(*args, **kwargs)
+        if not allow_moment:
+            del self.fields["moment"]
+
+    def clean_moment(self):
+        raw = self.cleaned_data.get("moment", "")
+        try:
+            return parse_moment(raw)
+        except ValueError:
+            raise forms.ValidationError(
+                "Write the tear moment as minutes:seconds, for example 3:07."
+            ) from None
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="What is wrong with this comment?",
+        choices=Flag.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label="Details for the moderators (optional, required for “Something else”)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "flag-%s")
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,432 @@
+"""Comment writes (POST, CSRF, members only) and the few pages that hold their forms.
+
+Every write redirects back to the thread after success (post/redirect/get) with a
+message, or answers JSON when the request prefers it (Accept: application/json).
+Bad input stores nothing and gets the form back, filled in, with a clear message
+(status 400; 429 when posting too fast).
+"""
+
+import uuid
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from catalog.models import EditorialList, Work
+
+from . import services
+from .forms import CommentForm, FlagForm
+from .models import Comment
+from .threads import comment_location
+
+TARGETS = {
+    "work": (Work, "catalog:work"),
+    "list": (EditorialList, "catalog:list"),
+}
+
+
+# --- answering ------------------------------------------------------------------------
+
+
+def wants_json(request):
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def json_answer(data, status=200, **kwargs):
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False}, **kwargs)
+
+
+def error_answer(request, status, message):
+    if wants_json(request):
+        return json_answer({"error": message}, status=status)
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
+
+
+def error_messages(error):
+    """{field or "__all__": [message, …]} from a ValidationError."""
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {"__all__": error.messages}
+
+
+def form_errors_json(form, status=400):
+    errors = {name: list(messages) for name, messages in form.errors.items()}
+    first = next(iter(errors.values()))[0]
+    return json_answer({"error": first, "errors": errors}, status=status)
+
+
+def comment_json(comment):
+    return {
+        "id": comment.pk,
+        "url": comment.get_absolute_url(),
+        "author": comment.author.get_username(),
+        "body": "" if comment.is_removed else comment.body,
+        "spoiler": comment.is_spoiler,
+        "moment": comment.moment_display or None,
+        "parent": comment.parent_id,
+        "depth": comment.depth,
+        "created": comment.created.isoformat(),
+        "edited": comment.edited_at.isoformat() if comment.edited_at else None,
+        "me_too": comment.metoo_count,
+    }
+
+
+def safe_next(request, fallback):
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def members_only(back):
+    """Anonymous visitors go to log in (HTML) or get a JSON 401.
+
+    `back(request, **kwargs)` names the page to return to after logging in: for a
+    POST that is the thread, since the POST URL itself cannot be opened.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            if wants_json(request):
+                return json_answer({"error": "Log in to do this."}, status=401)
+            return redirect_to_login(back(request, **kwargs))
+
+        return wrapped
+
+    return decorator
+
+
+def back_to_target(request, kind, slug):
+    return reverse(TARGETS[kind][1], args=[slug]) + "#comments"
+
+
+def back_to_comment(request, pk):
+    if request.method == "GET":
+        return request.get_full_path()
+    return reverse("comments:permalink", args=[pk])
+
+
+def get_target(kind, slug):
+    model, _ = TARGETS[kind]
+    target = model.objects.published().filter(slug=slug).first()
+    if target is None:
+        raise Http404(f"There is no {model._meta.verbose_name} called “{slug}”.")
+    return target
+
+
+def get_comment(pk, user):
+    """A comment the user may see (staff see hidden ones), or 404."""
+    comment = (
+        Comment.objects.shown_to(user)
+        .select_related("author", "work", "editorial_list", "parent__author")
+        .filter(pk=pk)
+        .first()
+    )
+    if comment is None or not comment.target.is_published:
+        raise Http404("That comment does not exist or was removed.")
+    return comment
+
+
+def json_aware(view):
+    """Turn 404s and 403s raised inside a view into JSON for JSON clients."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404 as exc:
+            return error_answer(request, 404, str(exc) or "Not found.")
+        except PermissionDenied as exc:
+            return error_answer(request, 403, str(exc) or "You cannot do that.")
+
+    return wrapped
+
+
+def methods(*allowed):
+    """Like require_http_methods, but a JSON client gets a JSON 405."""
+
+    def decorator(view):
+        checked = require_http_methods(allowed)(view)
+
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method not in allowed and wants_json(request):
+                response = json_answer({"error": f"Use {' or '.join(allowed)} here."}, status=405)
+                response["Allow"] = ", ".join(allowed)
+                return response
+            return checked(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# --- posting --------------------------------------------------------------------------
+
+
+def form_page(request, *, form, action, heading, target, parent=None, comment=None, status=200):
+    return render(
+        request,
+        "comments/form_page.html",
+        {
+            "form": form,
+            "action": action,
+            "heading": heading,
+            "target": target,
+            "parent": parent,
+            "comment": comment,
+        },
+        status=status,
+    )
+
+
+def allows_moment(target):
+    return isinstance(target, Work) and target.kind in services.MOMENT_KINDS
+
+
+@methods("POST")
+@json_aware
+@members_only(back_to_target)
+def post(request, kind, slug):
+    target = get_target(kind, slug)
+    form = CommentForm(request.POST)
+    parent = None
+    if form.is_valid() and form.cleaned_data["parent"]:
+        parent = (
+            Comment.objects.select_related("author", "work", "editorial_list")
+            .filter(pk=form.cleaned_data["parent"])
+            .first()
+        )
+        if parent is None:
+            form.add_error("parent", "The comment you replied to no longer exists.")
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            comment, created = services.comment_post(
+                author=request.user,
+                target=target,
+                body=data["body"],
+                spoiler=data["spoiler"],
+                moment_seconds=data.get("moment"),
+                parent=parent,
+                token=data["token"],
+            )
+        except ValidationError as exc:
+            for field_name, errors in error_messages(exc).items():
+                form.add_error(None if field_name == "__all__" else field_name, errors)
+        except services.RateLimited as exc:
+            form.add_error(None, exc.message)
+            status = 429
+            if wants_json(request):
+                response = form_errors_json(form, status=429)
+                response["Retry-After"] = str(exc.retry_after)
+                return response
+        else:
+            if wants_json(request):
+                return json_answer(
+                    {"comment": comment_json(comment)}, status=201 if created else 200
+                )
+            if created:
+                messages.success(request, "Your comment is posted.")
+            else:
+                messages.info(request, "That comment was already posted; it is stored once.")
+            return redirect(comment_location(comment))
+    if wants_json(request):
+        return form_errors_json(form, status=status)
+    return form_page(
+        request,
+        form=form,
+        action=request.path,
+        heading="Your comment was not posted",
+        target=target,
+        parent=parent,
+        status=status,
+    )
+
+
+def thread_action_url(target):
+    kind = "work" if isinstance(target, Work) else "list"
+    return reverse(f"comments:{kind}-post", args=[target.slug])
+
+
+@methods("GET")
+@json_aware
+@members_only(back_to_comment)
+def reply(request, pk):
+    parent = get_comment(pk, request.user)
+    if parent.is_removed or not parent.is_public:
+        return error_answer(
+            request, 400, "That comment was removed, so it can no longer take replies."
+        )
+    form = CommentForm(
+        initial={"parent": parent.pk, "token": uuid.uuid4()},
+        allow_moment=allows_moment(parent.target),
+    )
+    return form_page(
+        request,
+        form=form,
+        action=thread_action_url(parent.target),
+        heading=f"Reply to {parent.author.get_username()}",
+        target=parent.target,
+        parent=parent,
+    )
+
+
+@methods("GET", "POST")
+@json_aware
+@members_only(back_to_comment)
+def edit(request, pk):
+    comment = get_comment(pk, request.user)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied("Only the author can edit a comment.")
+    target = comment.target
+    status = 200
+    if request.method == "POST":
+        form = CommentForm(request.POST, allow_moment=allows_moment(target))
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.comment_edit(
+                    comment=comment,
+                    member=request.user,
+                    body=data["body"],
+                    spoiler=data["spoiler"],
+                    moment_seconds=data.get("moment"),
+                )
+            except ValidationError as exc:
+                for field_name, errors in error_messages(exc).items():
+                    form.add_error(None if field_name == "__all__" else field_name, errors)
+            else:
+                if wants_json(request):
+                    return json_answer({"comment": comment_json(comment)})
+                messages.success(request, "Your comment is updated.")
+                return redirect(comment_location(comment))
+        if wants_json(request):
+            return form_errors_json(form)
+    else:
+        if not services.can_edit(comment, request.user):
+            return error_answer(
+                request,
+                400,
+                "This comment can no longer be edited (the edit window has closed or it "
+                "was removed). You can still delete it.",
+            )
+        form = CommentForm(
+            initial={
+                "body": comment.body,
+                "spoiler": comment.is_spoiler,
+                "moment": comment.moment_display,
+            },
+            allow_moment=allows_moment(target),
+        )
+    return form_page(
+        request,
+        form=form,
+        action=request.path,
+        heading="Edit your comment",
+        target=target,
+        comment=comment,
+        status=status,
+    )
+
+
+@methods("GET", "POST")
+@json_aware
+@members_only(back_to_comment)
+def delete(request, pk):
+    comment = get_comment(pk, request.user)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied("Only the author can delete a comment.")
+    target = comment.target
+    if request.method == "POST":
+        kept = services.comment_delete(comment=comment, member=request.user)
+        if wants_json(request):
+            return json_answer({"deleted": True, "kept_as_placeholder": kept})
+        messages.success(request, "Your comment is deleted.")
+        if kept:
+            return redirect(comment_location(comment))
+        return redirect(target.get_absolute_url() + "#comments")
+    return render(request, "comments/confirm_delete.html", {"comment": comment, "target": target})
+
+
+@methods("GET", "POST")
+@json_aware
+@members_only(back_to_comment)
+def flag(request, pk):
+    comment = get_comment(pk, request.user)
+    status = 200
+    if request.method == "POST":
+        form = FlagForm(request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                services.flag_create(
+                    member=request.user,
+                    comment=comment,
+                    reason=form.cleaned_data["reason"],
+                    text=form.cleaned_data["text"],
+                )
+            except ValidationError as exc:
+                for field_name, errors in error_messages(exc).items():
+                    form.add_error(None if field_name == "__all__" else field_name, errors)
+            else:
+                if wants_json(request):
+                    return json_answer({"flagged": True}, status=201)
+                messages.success(request, "Thank you: the moderators will take a look.")
+                return redirect(safe_next(request, comment_location(comment)))
+        if wants_json(request):
+            return form_errors_json(form)
+    else:
+        form = FlagForm()
+    return render(
+        request,
+        "comments/flag.html",
+        {
+            "form": form,
+            "comment": comment,
+            "target": comment.target,
+            "next": safe_next(request, ""),
+        },
+        status=status,
+    )
+
+
+@methods("POST")
+@json_aware
+@members_only(back_to_comment)
+def metoo(request, pk):
+    comment = get_comment(pk, request.user)
+    mark = {"1": True, "0": False}.get(request.POST.get("mark", ""))
+    try:
+        marked, count = services.metoo_toggle(member=request.user, comment=comment, mark=mark)
+    except ValidationError as exc:
+        return error_answer(request, 400, exc.messages[0])
+    if wants_json(request):
+        return json_answer({"me_too": marked, "count": count})
+    messages.success(
+        request, "Marked: you cried too." if marked else "Your “me too” is taken back."
+    )
+    back = safe_next(request, "")
+    if back:
+        return redirect(back.split("#")[0] + f"#{comment.anchor}")
+    return redirect(comment_location(comment))
+
+
+@methods("GET")
+@json_aware
+def permalink(request, pk):
+    comment = get_comment(pk, request.user)
+    return redirect(comment_location(comment))
