@@ -4,6 +4,8 @@ Every value has a safe default for local development; production sets at least
 DEBUG=0, SECRET_KEY and ALLOWED_HOSTS (see .env.example).
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 import environ
@@ -20,6 +22,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # First, so its registration/ templates win over the admin's.
+    "kcry_site",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -30,7 +34,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "csp",
     "adminsortable2",
-    "kcry_site",
     "catalog",
     "votes",
     "comments",
@@ -82,6 +85,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # Tests run on a file (one per test process), not in memory: threads that write
+    # at once (the concurrency tests) need a database they can all open.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"kcry-test-{os.getpid()}.sqlite3")
+    }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 
@@ -98,6 +106,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+CSRF_FAILURE_VIEW = "kcry_site.accounts.csrf_failure"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ko", "한국어")]
@@ -133,6 +142,22 @@ KCRY_POSTER_THUMB_SIZE = (240, 360)
 KCRY_WORKS_PER_PAGE = env.int("KCRY_WORKS_PER_PAGE", default=24)
 KCRY_API_PAGE_SIZE = env.int("KCRY_API_PAGE_SIZE", default=20)
 KCRY_SEARCH_LIMIT = env.int("KCRY_SEARCH_LIMIT", default=50)
+
+# Tear ratings and rankings (votes). The community score is the Bayesian mean
+# (sum + m·C) / (n + m); m is KCRY_RANKING_MIN_RATINGS, C the mean of all ratings,
+# refreshed in every stored score when older than KCRY_RANKING_BASELINE_MAX_AGE seconds.
+KCRY_RANKING_MIN_RATINGS = env.int("KCRY_RANKING_MIN_RATINGS", default=5)
+KCRY_RANKING_DEFAULT_MEAN = 2.5  # C before anything is rated: the middle of 0-5
+KCRY_RANKING_BASELINE_MAX_AGE = env.int("KCRY_RANKING_BASELINE_MAX_AGE", default=3600)
+KCRY_RANKINGS_PER_PAGE = env.int("KCRY_RANKINGS_PER_PAGE", default=50)
+# "Rising": ratings of the last KCRY_RISING_DAYS days count KCRY_RISING_WEIGHT times.
+KCRY_RISING_DAYS = 30
+KCRY_RISING_WEIGHT = 3
+KCRY_DIARY_PER_PAGE = env.int("KCRY_DIARY_PER_PAGE", default=50)
+KCRY_DIARY_MONTHS = 12
+# Failed log-ins allowed per (username, address) before a pause of the given seconds.
+KCRY_LOGIN_MAX_FAILURES = env.int("KCRY_LOGIN_MAX_FAILURES", default=5)
+KCRY_LOGIN_LOCKOUT_SECONDS = env.int("KCRY_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
 
 # Comment threads (comments). Length is counted in characters after invisible ones
 # are stripped; a member may post KCRY_COMMENT_RATE[0] comments per

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from . import views
+from . import accounts, views
 
 handler400 = views.bad_request
 handler404 = views.page_not_found
@@ -15,6 +15,9 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("votes.urls")),
     path("", include("comments.urls")),
+    # Log-in with a failure limit, and sign-up; the rest of auth's views as they come.
+    path("accounts/login/", accounts.ThrottledLoginView.as_view(), name="login"),
+    path("accounts/signup/", accounts.SignUpView.as_view(), name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # Uploaded posters. Behind a real web server, point it at MEDIA_ROOT instead.

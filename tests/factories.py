@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from catalog.models import Credit, EditorialList, ListEntry, Person, Work
 
@@ -126,3 +127,29 @@ def comment_chain(parent, length, **kwargs):
         parent = CommentFactory(parent=parent, **kwargs)
         chain.append(parent)
     return chain
+
+
+# --- votes -------------------------------------------------------------------------------
+
+
+class RatingFactory(factory.django.DjangoModelFactory):
+    """A bare Rating row, stored figures untouched: for constraint and drift tests only.
+
+    Everything else rates through `votes.services.rating_set`, which keeps them exact.
+    """
+
+    class Meta:
+        model = "votes.Rating"
+
+    member = factory.SubFactory(UserFactory)
+    work = factory.SubFactory(WorkFactory)
+    tears = 3
+    created = factory.LazyFunction(timezone.now)
+    rated_at = factory.LazyAttribute(lambda rating: rating.created)
+
+
+def rate(member, work, tears):
+    """Rate as the site does (figures updated in the same transaction)."""
+    from votes.services import rating_set
+
+    return rating_set(member=member, work=work, tears=tears)

@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401  (routes are added as the app grows)
+from django.urls import path
+
+from . import api, views
 
 app_name = "votes"
 
-urlpatterns = []
+urlpatterns = [
+    path("works/<slug:slug>/rating/", views.rate_work, name="rate"),
+    path("lists/<slug:slug>/reaction/", views.react_to_list, name="react"),
+    path("rankings/", views.RankingView.as_view(), name="rankings"),
+    path("api/rankings/", api.rankings, name="api-rankings"),
+    path("u/<str:username>/", views.MemberView.as_view(), name="member"),
+    path("u/<str:username>/compare/", views.compare_pick, name="compare-pick"),
+    path("u/<str:username>/compare/<str:other>/", views.CompareView.as_view(), name="compare"),
+    path("u/<str:username>/ratings.csv", views.export_ratings, name="export"),
+    path("u/<str:username>/delete/", views.delete_account, name="delete-account"),
+]

@@ -1,0 +1,68 @@
+"""Concurrent rating writes on one work leave exact figures (SQLite and PostgreSQL)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from tests.factories import UserFactory, WorkFactory
+from votes import services
+from votes.models import Rating, WorkStats
+from votes.stats import recompute_all
+
+
+def run_at_once(jobs):
+    barrier = threading.Barrier(len(jobs))
+    errors = []
+
+    def worker(job):
+        try:
+            barrier.wait()
+            job()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_members_rating_one_work_at_once_leave_exact_figures():
+    work = WorkFactory()
+    members = [UserFactory() for _ in range(12)]
+    values = [index % 6 for index in range(len(members))]
+    run_at_once(
+        [
+            (lambda m=m, v=v: services.rating_set(member=m, work=work, tears=v))
+            for m, v in zip(members, values, strict=True)
+        ]
+    )
+    stats = WorkStats.objects.get(pk=work.pk)
+    assert stats.n == 12
+    assert stats.total == sum(values)
+    assert stats.counts == [2, 2, 2, 2, 2, 2]
+    assert recompute_all(fix=False) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changes_withdrawals_and_double_submissions_at_once_stay_exact():
+    work = WorkFactory()
+    members = [UserFactory() for _ in range(6)]
+    for member in members:
+        services.rating_set(member=member, work=work, tears=1)
+    jobs = []
+    for member in members[:3]:  # change, twice at once (a double submission)
+        jobs += [lambda m=member: services.rating_set(member=m, work=work, tears=5)] * 2
+    for member in members[3:]:  # withdraw, twice at once
+        jobs += [lambda m=member: services.rating_withdraw(member=m, work=work)] * 2
+    run_at_once(jobs)
+    stats = WorkStats.objects.get(pk=work.pk)
+    assert (stats.n, stats.total, stats.counts) == (3, 15, [0, 0, 0, 0, 0, 3])
+    assert Rating.objects.filter(work=work).count() == 3
+    assert recompute_all(fix=False) == []

@@ -1,0 +1,276 @@
+"""Tear ratings, the stored per-work figures that rankings read, and list reactions.
+
+Figures (`WorkStats`, `WorkDay`) are never written here: `votes.services` changes them
+with F() expressions in the same transaction as the rating they describe, and
+`votes.stats` can rebuild them from the ratings.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q, Sum, Value
+from django.db.models.functions import Cast
+from django.urls import reverse
+
+from catalog.models import EditorialList, Work
+
+
+class Tears(models.IntegerChoices):
+    DRY = 0, "Dry eyes"
+    MISTY = 1, "Misty"
+    ONE_TEAR = 2, "One tear"
+    TEARY = 3, "Teary"
+    CRYING = 4, "Crying"
+    SOBBING = 5, "Sobbing"
+
+
+TEAR_VALUES = tuple(Tears.values)  # 0..5
+
+
+class Rating(models.Model):
+    """One member's tear rating of one work."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tear_ratings"
+    )
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="tear_ratings")
+    tears = models.PositiveSmallIntegerField(choices=Tears.choices)
+    # `rated_at` moves when the rating changes; `created` keeps the first time.
+    created = models.DateTimeField()
+    rated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-rated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "work"], name="one_rating_per_member_work"),
+            models.CheckConstraint(
+                condition=Q(tears__gte=0) & Q(tears__lte=5), name="rating_tears_0_to_5"
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "-rated_at"])]
+
+    def __str__(self):
+        return f"{self.member} – {self.work}: {self.tears}"
+
+
+def bayesian_score(*, total, count, mean, weight):
+    """WR = v/(v+m)·R + m/(v+m)·C, written as (sum + m·C) / (v + m)."""
+    return (total + weight * mean) / (count + weight)
+
+
+def score_expression(*, mean, weight):
+    """The same formula in SQL over a WorkStats row's own columns."""
+    return (Cast(F("total"), models.FloatField()) + Value(float(weight * mean))) / (
+        Cast(F("n"), models.FloatField()) + Value(float(weight))
+    )
+
+
+class WorkStatsQuerySet(models.QuerySet):
+    """Rankings: every method reads stored figures only, never the ratings."""
+
+    def published(self):
+        return self.filter(work__is_published=True)
+
+    def of_kind(self, kind):
+        return self.filter(work__kind=kind)
+
+    def of_decade(self, decade):
+        return self.filter(work__year__gte=decade, work__year__lt=decade + 10)
+
+    def of_year(self, year):
+        return self.filter(work__year=year)
+
+    def with_at_least(self, count):
+        return self.filter(n__gte=count) if count else self
+
+    def by_score(self):
+        return self.order_by("-score", "-n", "work__title", "pk")
+
+    def most_rated(self):
+        return self.order_by("-n", "-score", "work__title", "pk")
+
+    def newest(self):
+        return self.order_by("-work__created", "-pk")
+
+    def rising(self, *, since, weight, mean, m):
+        """Works rated on or after `since`, scored with recent ratings counting `weight` times.
+
+        Reads the per-day buckets (`WorkDay`) of the window, at most one row per work
+        and day, so the cost follows the catalogue's size, not the number of ratings.
+        """
+        extra = weight - 1
+        recent = self.filter(days__day__gte=since).annotate(
+            recent_n=Sum("days__n"), recent_total=Sum("days__total")
+        )
+        weighted_n = Cast(F("n") + extra * F("recent_n"), models.FloatField())
+        weighted_total = Cast(F("total") + extra * F("recent_total"), models.FloatField())
+        return (
+            recent.filter(recent_n__gt=0)
+            .annotate(
+                rising_score=(weighted_total + Value(float(m * mean)))
+                / (weighted_n + Value(float(m)))
+            )
+            .order_by("-rising_score", "-recent_n", "work__title", "pk")
+        )
+
+
+class WorkStats(models.Model):
+    """A work's stored rating figures: count, sum, histogram and ranking score."""
+
+    work = models.OneToOneField(
+        Work, on_delete=models.CASCADE, primary_key=True, related_name="tear_stats"
+    )
+    n = models.PositiveIntegerField("ratings", default=0)
+    total = models.PositiveIntegerField("tissues", default=0)
+    c0 = models.PositiveIntegerField(default=0)
+    c1 = models.PositiveIntegerField(default=0)
+    c2 = models.PositiveIntegerField(default=0)
+    c3 = models.PositiveIntegerField(default=0)
+    c4 = models.PositiveIntegerField(default=0)
+    c5 = models.PositiveIntegerField(default=0)
+    # Bayesian weighted score with the C and m of `RankingBaseline` at write time.
+    score = models.FloatField(default=0)
+
+    objects = WorkStatsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "work rating figures"
+        verbose_name_plural = "work rating figures"
+        indexes = [
+            models.Index(fields=["-score", "-n"], name="workstats_score"),
+            models.Index(fields=["-n", "-score"], name="workstats_count"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(n=F("c0") + F("c1") + F("c2") + F("c3") + F("c4") + F("c5")),
+                name="workstats_histogram_adds_up",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.work}: {self.n} ratings"
+
+    @property
+    def counts(self):
+        return [self.c0, self.c1, self.c2, self.c3, self.c4, self.c5]
+
+    @property
+    def mean(self):
+        return self.total / self.n if self.n else None
+
+    @property
+    def histogram(self):
+        """[(Tears, count, percent of ratings), …] from 0 to 5."""
+        return [
+            (Tears(value), count, round(100 * count / self.n) if self.n else 0)
+            for value, count in enumerate(self.counts)
+        ]
+
+
+class WorkDay(models.Model):
+    """Ratings given to a work on one (local) day: the figures "rising" reads.
+
+    A rating belongs to the day of its `rated_at`; changing it moves it to today,
+    withdrawing it takes it out. Days older than the rising window can be pruned.
+    """
+
+    stats = models.ForeignKey(WorkStats, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    n = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["stats", "day"], name="one_bucket_per_work_day")
+        ]
+        indexes = [models.Index(fields=["day", "stats"])]
+
+    def __str__(self):
+        return f"{self.stats_id} on {self.day}: {self.n}"
+
+
+class RankingBaseline(models.Model):
+    """The single row holding C (the mean over all ratings) and m used in stored scores.
+
+    C moves slowly, so scores are stored with the current C and all refreshed at once
+    (`votes.stats.refresh_scores`) when it is older than KCRY_RANKING_BASELINE_MAX_AGE
+    or m changed; every score in the table always uses the same C, so the order
+    between works is exact for that C.
+    """
+
+    mean = models.FloatField()
+    weight = models.FloatField()
+    ratings = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"C={self.mean:.3f}, m={self.weight:g}"
+
+
+class Reaction(models.TextChoices):
+    SOBBING = "sobbing", "Sobbing"
+    HEARTBROKEN = "heartbroken", "Heartbroken"
+    MOVED = "moved", "Moved"
+    COMFORTED = "comforted", "Comforted"
+    UNMOVED = "unmoved", "Unmoved"
+
+
+REACTION_EMOJI = {
+    Reaction.SOBBING: "😭",
+    Reaction.HEARTBROKEN: "💔",
+    Reaction.MOVED: "🥹",
+    Reaction.COMFORTED: "🤗",
+    Reaction.UNMOVED: "😐",
+}
+
+
+class ListReactionCounts(models.Model):
+    """A list's stored reaction counts, one column per reaction (see votes.services)."""
+
+    editorial_list = models.OneToOneField(
+        EditorialList, on_delete=models.CASCADE, primary_key=True, related_name="reaction_counts"
+    )
+    sobbing = models.PositiveIntegerField(default=0)
+    heartbroken = models.PositiveIntegerField(default=0)
+    moved = models.PositiveIntegerField(default=0)
+    comforted = models.PositiveIntegerField(default=0)
+    unmoved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "list reaction counts"
+        verbose_name_plural = "list reaction counts"
+
+    def __str__(self):
+        return f"{self.editorial_list}: {self.as_dict()}"
+
+    def as_dict(self):
+        return {choice: getattr(self, choice.value) for choice in Reaction}
+
+
+class ListReaction(models.Model):
+    """A member's answer to a list's "How does this make you feel?"."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="list_reactions"
+    )
+    editorial_list = models.ForeignKey(
+        EditorialList, on_delete=models.CASCADE, related_name="reactions"
+    )
+    reaction = models.CharField(max_length=16, choices=Reaction.choices)
+    created = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "editorial_list"], name="one_reaction_per_member_list"
+            ),
+            models.CheckConstraint(
+                condition=Q(reaction__in=Reaction.values), name="reaction_in_fixed_set"
+            ),
+        ]
+        indexes = [models.Index(fields=["editorial_list", "reaction"])]
+
+    def __str__(self):
+        return f"{self.member} – {self.editorial_list}: {self.reaction}"
+
+    def get_absolute_url(self):
+        return reverse("catalog:list", args=[self.editorial_list.slug])

@@ -1,0 +1,121 @@
+"""The community rankings: one form of filters, four orders, rows for pages and the API."""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.db.models import Prefetch
+
+from catalog.forms import DecadeField
+from catalog.models import Credit, Work
+
+from .models import WorkStats
+from .stats import current_baseline, rising_since
+
+
+class Order:
+    SCORE = "score"
+    MOST_RATED = "most-rated"
+    NEWEST = "newest"
+    RISING = "rising"
+    CHOICES = [
+        (SCORE, "Top tear score"),
+        (MOST_RATED, "Most rated"),
+        (NEWEST, "Newest additions"),
+        (RISING, "Rising (last 30 days count more)"),
+    ]
+
+
+def _headline_credits(prefix=""):
+    return Prefetch(
+        f"{prefix}credits",
+        queryset=Credit.objects.filter(role__in=Credit.HEADLINE_ROLES).select_related("person"),
+        to_attr="headline_credits",
+    )
+
+
+class RankingForm(forms.Form):
+    order = forms.ChoiceField(choices=Order.CHOICES, required=False)
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *Work.Kind.choices], required=False)
+    decade = DecadeField(required=False, min_value=1900, max_value=2090)
+    year = forms.IntegerField(required=False, min_value=1900, max_value=2099)
+    min_ratings = forms.IntegerField(
+        label="At least … ratings", required=False, min_value=0, max_value=1_000_000
+    )
+
+    @property
+    def chosen_order(self):
+        return self.cleaned_data.get("order") or Order.SCORE
+
+    @property
+    def chosen_min_ratings(self):
+        value = self.cleaned_data.get("min_ratings")
+        if value is None:
+            return 0 if self.chosen_order == Order.NEWEST else 1
+        return value
+
+    def rows_queryset(self):
+        """The ordered queryset for the chosen order and filters (valid form only)."""
+        data = self.cleaned_data
+        if self.chosen_order == Order.NEWEST:
+            works = Work.objects.published().select_related("tear_stats")
+            if data.get("kind"):
+                works = works.of_kind(data["kind"])
+            if data.get("decade") is not None:
+                works = works.of_decade(data["decade"])
+            if data.get("year") is not None:
+                works = works.filter(year=data["year"])
+            if self.chosen_min_ratings:
+                works = works.filter(tear_stats__n__gte=self.chosen_min_ratings)
+            return works.prefetch_related(_headline_credits()).order_by("-created", "-pk")
+
+        stats = WorkStats.objects.published().with_at_least(max(self.chosen_min_ratings, 1))
+        if data.get("kind"):
+            stats = stats.of_kind(data["kind"])
+        if data.get("decade") is not None:
+            stats = stats.of_decade(data["decade"])
+        if data.get("year") is not None:
+            stats = stats.of_year(data["year"])
+        if self.chosen_order == Order.MOST_RATED:
+            stats = stats.most_rated()
+        elif self.chosen_order == Order.RISING:
+            baseline = current_baseline()
+            stats = stats.rising(
+                since=rising_since(),
+                weight=settings.KCRY_RISING_WEIGHT,
+                mean=baseline.mean,
+                m=baseline.weight,
+            )
+        else:
+            stats = stats.by_score()
+        return stats.select_related("work").prefetch_related(_headline_credits("work__"))
+
+
+@dataclass
+class Row:
+    position: int
+    work: Work
+    stats: WorkStats | None
+
+    @property
+    def recent_n(self):
+        return getattr(self.stats, "recent_n", None)
+
+    @property
+    def rising_score(self):
+        return getattr(self.stats, "rising_score", None)
+
+
+def to_row(item, position):
+    if isinstance(item, Work):
+        try:
+            stats = item.tear_stats
+        except WorkStats.DoesNotExist:
+            stats = None
+        return Row(position, item, stats)
+    return Row(position, item.work, item)
+
+
+def rows_of(page):
+    start = page.start_index()
+    return [to_row(item, start + offset) for offset, item in enumerate(page.object_list)]

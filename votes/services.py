@@ -1,0 +1,207 @@
+"""Every write of the votes app: ratings, list reactions, account deletion.
+
+Each function validates, then works inside one transaction that also updates the stored
+figures (`WorkStats`, `WorkDay`) with F() expressions, so a rating and the figures that
+describe it commit or roll back together.
+
+Concurrency: a write first locks the work's figures row (SELECT … FOR UPDATE on
+PostgreSQL; on SQLite the IMMEDIATE transaction mode already serialises writers), so
+writes to the same work queue up while writes to different works proceed; the F()
+updates keep each change relative to the committed value in any case.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from catalog.models import EditorialList, Work
+
+from .models import (
+    TEAR_VALUES,
+    ListReaction,
+    ListReactionCounts,
+    Rating,
+    Reaction,
+    WorkDay,
+    WorkStats,
+    score_expression,
+)
+from .stats import current_baseline, refresh_scores_if_stale
+
+
+def _check_member(member):
+    if member is None or not member.is_authenticated or not member.is_active:
+        raise PermissionDenied("Log in to do that.")
+
+
+def _check_work(work):
+    if not isinstance(work, Work) or work.pk is None or not work.is_published:
+        raise ValidationError("There is no such work.", code="unknown_work")
+
+
+def _check_tears(tears):
+    if isinstance(tears, bool) or not isinstance(tears, int) or tears not in TEAR_VALUES:
+        raise ValidationError(
+            "A tear rating is a whole number of tissues from 0 to 5.", code="tears_range"
+        )
+
+
+def _lock_stats(work_id):
+    """Lock (creating if needed) the work's figures row for the rest of the transaction."""
+    stats = WorkStats.objects.select_for_update().filter(pk=work_id).first()
+    if stats is None:
+        WorkStats.objects.get_or_create(work_id=work_id)
+        stats = WorkStats.objects.select_for_update().get(pk=work_id)
+    return stats
+
+
+def _count(work_id, tears, when, sign):
+    """Add (sign=1) or take out (sign=-1) one rating of `tears` given at `when`."""
+    column = f"c{tears}"
+    WorkStats.objects.filter(pk=work_id).update(
+        n=F("n") + sign, total=F("total") + sign * tears, **{column: F(column) + sign}
+    )
+    day = timezone.localdate(when)
+    changed = WorkDay.objects.filter(stats_id=work_id, day=day).update(
+        n=F("n") + sign, total=F("total") + sign * tears
+    )
+    # A missing bucket to take from was pruned (older than the rising window): fine.
+    # A missing bucket to add to is new; the figures row lock makes this insert safe.
+    if not changed and sign > 0:
+        WorkDay.objects.create(stats_id=work_id, day=day, n=1, total=tears)
+
+
+def _rescore(work_ids):
+    baseline = current_baseline()
+    WorkStats.objects.filter(pk__in=work_ids).update(
+        score=score_expression(mean=baseline.mean, weight=baseline.weight)
+    )
+    if baseline.stale:
+        transaction.on_commit(refresh_scores_if_stale)
+
+
+def rating_set(*, member, work, tears) -> Rating:
+    """Give or change `member`'s tear rating of `work` (0-5 tissues)."""
+    _check_member(member)
+    _check_work(work)
+    _check_tears(tears)
+    with transaction.atomic():
+        _lock_stats(work.pk)
+        now = timezone.now()
+        rating = Rating.objects.select_for_update().filter(member=member, work=work).first()
+        if rating is None:
+            try:
+                with transaction.atomic():
+                    rating = Rating.objects.create(
+                        member=member, work=work, tears=tears, created=now, rated_at=now
+                    )
+            except IntegrityError:
+                # A double submission won the race: change that rating instead.
+                rating = Rating.objects.select_for_update().get(member=member, work=work)
+            else:
+                _count(work.pk, tears, now, +1)
+                _rescore([work.pk])
+                return rating
+        if rating.tears == tears:
+            return rating
+        _count(work.pk, rating.tears, rating.rated_at, -1)
+        Rating.objects.filter(pk=rating.pk).update(tears=tears, rated_at=now)
+        rating.tears, rating.rated_at = tears, now
+        _count(work.pk, tears, now, +1)
+        _rescore([work.pk])
+        return rating
+
+
+def _withdraw_locked(rating):
+    Rating.objects.filter(pk=rating.pk).delete()
+    _count(rating.work_id, rating.tears, rating.rated_at, -1)
+
+
+def rating_withdraw(*, member, work) -> bool:
+    """Remove `member`'s rating of `work`; False when there was none."""
+    _check_member(member)
+    _check_work(work)
+    with transaction.atomic():
+        if not WorkStats.objects.filter(pk=work.pk).exists():
+            return False
+        _lock_stats(work.pk)
+        rating = Rating.objects.select_for_update().filter(member=member, work=work).first()
+        if rating is None:
+            return False
+        _withdraw_locked(rating)
+        _rescore([work.pk])
+        return True
+
+
+def _count_reaction(list_id, reaction, sign):
+    ListReactionCounts.objects.filter(pk=list_id).update(**{reaction: F(reaction) + sign})
+
+
+def reaction_set(*, member, editorial_list, reaction) -> ListReaction | None:
+    """Set `member`'s reaction to a list; an empty reaction removes it (returns None)."""
+    _check_member(member)
+    if not isinstance(editorial_list, EditorialList) or not editorial_list.is_published:
+        raise ValidationError("There is no such list.", code="unknown_list")
+    reaction = reaction or ""
+    if reaction and reaction not in Reaction.values:
+        choices = ", ".join(Reaction.values)
+        raise ValidationError(f"A reaction is one of: {choices}.", code="reaction_choice")
+    with transaction.atomic():
+        # Lock the list's counts row first: reactions to one list queue up.
+        if not ListReactionCounts.objects.select_for_update().filter(pk=editorial_list.pk).exists():
+            ListReactionCounts.objects.get_or_create(editorial_list_id=editorial_list.pk)
+            ListReactionCounts.objects.select_for_update().get(pk=editorial_list.pk)
+        current = (
+            ListReaction.objects.select_for_update()
+            .filter(member=member, editorial_list=editorial_list)
+            .first()
+        )
+        if current is not None and current.reaction == reaction:
+            return current
+        if current is not None:
+            _count_reaction(editorial_list.pk, current.reaction, -1)
+            if not reaction:
+                current.delete()
+                return None
+            current.reaction = reaction
+            current.save(update_fields=["reaction", "created"])
+        elif not reaction:
+            return None
+        else:
+            current = ListReaction.objects.create(
+                member=member, editorial_list=editorial_list, reaction=reaction
+            )
+        _count_reaction(editorial_list.pk, reaction, +1)
+        return current
+
+
+def member_delete(*, member) -> int:
+    """Delete a member's account; their ratings leave every work's figures first.
+
+    Returns the number of ratings removed.
+    """
+    _check_member(member)
+    with transaction.atomic():
+        # Lock figures rows in work order so two deletions never wait on each other.
+        work_ids = list(
+            Rating.objects.filter(member=member)
+            .order_by("work_id")
+            .values_list("work_id", flat=True)
+        )
+        for work_id in work_ids:
+            _lock_stats(work_id)
+            rating = (
+                Rating.objects.select_for_update().filter(member=member, work_id=work_id).first()
+            )
+            if rating is not None:
+                _withdraw_locked(rating)
+        if work_ids:
+            _rescore(work_ids)
+        for answer in member.list_reactions.order_by("editorial_list_id"):
+            ListReactionCounts.objects.select_for_update().filter(
+                pk=answer.editorial_list_id
+            ).first()
+            _count_reaction(answer.editorial_list_id, answer.reaction, -1)
+        member.delete()
+    return len(work_ids)
