@@ -94,7 +94,7 @@ def render_body(text: str) -> SafeString:
 
 # --- tear moments ---------------------------------------------------------------------
 
-_MOMENT = re.compile(r"^(\d{1,3}):([0-5]\d)$")
+_MOMENT = re.compile(r"^(\d{1,3}):([0-5]\d)$", re.ASCII)
 
 
 def parse_moment(raw: str) -> int | None:

@@ -1,0 +1,102 @@
+"""Flag → moderation queue in admin → hide → restore, and who may do it."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from comments import services
+from comments.models import Comment, Flag
+from tests.factories import CommentFactory, FlagFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = "/admin/comments/comment/"
+
+
+def flagged(mv, body, flags=1):
+    comment = CommentFactory(work=mv, body=body)
+    for member in UserFactory.create_batch(flags):
+        services.flag_create(member=member, comment=comment, reason=Flag.Reason.ABUSE)
+    return comment
+
+
+def test_queue_lists_flagged_comments_with_their_flag_counts(client, moderator, mv):
+    flagged(mv, "nasty words", flags=3)
+    CommentFactory(work=mv, body="kind words")
+    client.force_login(moderator)
+    page = client.get(CHANGELIST, {"moderation": "flagged"}).content.decode()
+    assert "nasty words" in page
+    assert "kind words" not in page
+    assert '<td class="field-open_flags">3</td>' in page
+    assert 'value="hide"' in page and 'value="dismiss_flags"' in page
+
+
+def test_flag_hide_restore_through_admin_bulk_actions(client, moderator, mv, member):
+    first = flagged(mv, "spoils the ending")
+    second = flagged(mv, "spam link")
+    client.force_login(moderator)
+
+    response = client.post(
+        CHANGELIST, {"action": "hide", "_selected_action": [first.pk, second.pk]}
+    )
+    assert response.status_code == 302
+    assert not Comment.objects.visible().exists()
+    client.force_login(member)
+    page = client.get(mv.get_absolute_url()).content.decode()
+    assert "spoils the ending" not in page and "spam link" not in page
+    client.force_login(moderator)
+    staff_page = client.get(mv.get_absolute_url()).content.decode()
+    assert "spoils the ending" in staff_page and "Hidden by moderators" in staff_page
+    hidden = client.get(CHANGELIST, {"moderation": "hidden"}).content.decode()
+    assert "spoils the ending" in hidden
+
+    client.post(CHANGELIST, {"action": "restore", "_selected_action": [first.pk]})
+    first.refresh_from_db()
+    assert first.is_public and first.flag_count == 0
+    assert not Comment.objects.get(pk=second.pk).is_public
+    client.force_login(member)
+    assert "spoils the ending" in client.get(mv.get_absolute_url()).content.decode()
+
+
+def test_dismiss_flags_in_bulk_empties_the_queue(client, moderator, mv):
+    comments = [flagged(mv, f"borderline {n}", flags=2) for n in range(3)]
+    client.force_login(moderator)
+    client.post(
+        CHANGELIST, {"action": "dismiss_flags", "_selected_action": [c.pk for c in comments]}
+    )
+    assert not Flag.objects.open().exists()
+    assert all(c.is_public for c in Comment.objects.all())
+    queue = client.get(CHANGELIST, {"moderation": "flagged"}).content.decode()
+    assert "borderline" not in queue
+
+
+def test_flag_admin_acts_on_the_flagged_comments(client, moderator, mv):
+    moderator.user_permissions.add(Permission.objects.get(codename="change_flag"))
+    flag = FlagFactory(comment=CommentFactory(work=mv))
+    client.force_login(moderator)
+    client.post("/admin/comments/flag/", {"action": "hide", "_selected_action": [flag.pk]})
+    assert not Comment.objects.get().is_public
+
+
+def test_staff_without_the_moderate_permission_get_no_actions(client, mv):
+    comment = flagged(mv, "needs review")
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.add(
+        Permission.objects.get(codename="view_comment"),
+        Permission.objects.get(codename="change_comment"),
+    )
+    client.force_login(clerk)
+    page = client.get(CHANGELIST).content.decode()
+    assert 'value="hide"' not in page
+    client.post(CHANGELIST, {"action": "hide", "_selected_action": [comment.pk]})
+    comment.refresh_from_db()
+    assert comment.is_public
+
+
+def test_flagging_from_the_site_puts_the_comment_in_the_queue(client, moderator, member, mv):
+    comment = CommentFactory(work=mv, body="report me")
+    client.force_login(member)
+    client.post(f"/comments/{comment.pk}/flag/", {"reason": "abuse", "text": "insults a singer"})
+    client.force_login(moderator)
+    queue = client.get(CHANGELIST, {"moderation": "flagged"}).content.decode()
+    assert "report me" in queue
+    detail = client.get(f"{CHANGELIST}{comment.pk}/change/").content.decode()
+    assert "insults a singer" in detail
