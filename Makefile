@@ -31,6 +31,22 @@ test: $(INSTALLED)
 	@echo "=== test suite on PostgreSQL ==="
 	url="$$(tests/services/postgres.sh)" && DATABASE_URL="$$url" $(BIN)/python -m pytest
 
+# The benchmark: a synthetic community served by gunicorn and loaded by wrk. SQLite by
+# default; `make bench BENCH_DB=postgresql` runs it on a fresh PostgreSQL database.
+BENCH_DB ?= sqlite
+BENCH_ARGS ?=
+bench: $(INSTALLED)
+	tests/services/debian-packages.sh
+	@if [ "$(BENCH_DB)" = postgresql ]; then \
+	  url="$$(tests/services/postgres.sh bench)" || exit 1; output=docs/benchmark-postgresql.md; \
+	else \
+	  rm -f bench.sqlite3 bench.sqlite3-wal bench.sqlite3-shm; \
+	  url="sqlite:///$(CURDIR)/bench.sqlite3"; output=docs/benchmark.md; \
+	fi; \
+	export DATABASE_URL="$$url" KCRY_BENCH_VIEW=1 KCRY_BENCH_COMMAND="make bench BENCH_DB=$(BENCH_DB)"; \
+	$(BIN)/python manage.py migrate --no-input -v0 && \
+	$(BIN)/python manage.py bench --output "$$output" $(BENCH_ARGS)
+
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Print a DATABASE_URL for a PostgreSQL server on loopback, starting Debian's cluster and
-# creating the kcry role when needed. An existing server can be used instead by setting
-# KCRY_TEST_POSTGRES_URL (its role needs CREATEDB: Django creates and drops test_<name>).
+# creating the kcry role when needed. With an argument NAME, the database kcry_NAME is
+# dropped and created afresh (the benchmark's empty database). An existing server can be
+# used instead by setting KCRY_TEST_POSTGRES_URL (its role needs CREATEDB: Django creates
+# and drops test_<name>).
 set -euo pipefail
 
 if [ -n "${KCRY_TEST_POSTGRES_URL:-}" ]; then
@@ -26,7 +28,11 @@ as_postgres() { runuser -u postgres -- psql -v ON_ERROR_STOP=1 -qtA "$@"; }
 if [ "$(as_postgres -c "SELECT 1 FROM pg_roles WHERE rolname = 'kcry'")" != "1" ]; then
   as_postgres -c "CREATE ROLE kcry LOGIN CREATEDB PASSWORD 'kcry'" >/dev/null
 fi
-if [ "$(as_postgres -c "SELECT 1 FROM pg_database WHERE datname = 'kcry'")" != "1" ]; then
-  as_postgres -c "CREATE DATABASE kcry OWNER kcry" >/dev/null
+database=kcry${1:+_$1}
+if [ -n "${1:-}" ]; then
+  as_postgres -c "DROP DATABASE IF EXISTS $database" >/dev/null
 fi
-echo "postgres://kcry:kcry@127.0.0.1:5432/kcry"
+if [ "$(as_postgres -c "SELECT 1 FROM pg_database WHERE datname = '$database'")" != "1" ]; then
+  as_postgres -c "CREATE DATABASE $database OWNER kcry" >/dev/null
+fi
+echo "postgres://kcry:kcry@127.0.0.1:5432/$database"
