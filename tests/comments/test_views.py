@@ -344,3 +344,11 @@ def test_member_comments_tag_lists_recent_readable_comments(member, mv, editoria
     )
     assert html.index("on the list") < html.index("on the video")
     assert "hidden one" not in html and "unpublished" not in html
+
+
+def test_a_tampered_form_token_is_refused_with_a_message(logged_in, mv):
+    response = logged_in.post(post_url(mv), {"body": "hello", "token": "not-a-uuid"})
+    assert response.status_code == 400
+    assert "This form is out of date; please send it again." in response.content.decode()
+    assert "hello" in response.content.decode()
+    assert not Comment.objects.exists()
