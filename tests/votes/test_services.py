@@ -176,3 +176,15 @@ def test_recompute_command_reports_and_fixes_drift(capsys):
     assert figures(work) == (2, 7, [0, 0, 1, 0, 0, 1])
     call_command("recompute_rating_stats")
     assert "No drift" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_admin_deletes_ratings_through_the_service(admin_client):
+    work = WorkFactory()
+    rating = rate(UserFactory(), work, 4)
+    rate(UserFactory(), work, 2)
+    response = admin_client.post(
+        "/admin/votes/rating/",
+        {"action": "delete_selected", "_selected_action": [rating.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert figures(work) == (1, 2, [0, 0, 1, 0, 0, 0])

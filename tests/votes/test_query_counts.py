@@ -1,0 +1,105 @@
+"""Ranking, work, list and member pages cost the same queries at two data sizes."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import (
+    CreditFactory,
+    EditorialListFactory,
+    ListEntryFactory,
+    UserFactory,
+    WorkFactory,
+    rate,
+)
+from votes import services
+from votes.stats import refresh_scores
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/rankings/",
+    "/rankings/?order=most-rated&kind=mv",
+    "/rankings/?order=newest",
+    "/rankings/?order=rising",
+    "/api/rankings/",
+    "/api/rankings/?order=rising&decade=2010",
+    "/works/focus/",
+    "/api/works/focus/",
+    "/lists/focus-list/",
+    "/u/rater0/",
+    "/u/rater0/compare/rater1/",
+]
+
+
+def grow(works, raters):
+    """Add works (in the focus list) and raters who rate every work, then refresh scores."""
+    from catalog.models import EditorialList, Work
+
+    editorial_list = EditorialList.objects.filter(slug="focus-list").first() or (
+        EditorialListFactory(slug="focus-list")
+    )
+    for _ in range(works):
+        work = WorkFactory(slug="focus") if not Work.objects.exists() else WorkFactory()
+        CreditFactory(work=work)
+        ListEntryFactory(editorial_list=editorial_list, works=[work])
+    from django.contrib.auth import get_user_model
+
+    existing = get_user_model().objects.count()
+    for index in range(existing, existing + raters):
+        UserFactory(username=f"rater{index}")
+    for number, member in enumerate(get_user_model().objects.all()):
+        for work in Work.objects.all():
+            rate(member, work, (number + work.pk) % 6)
+        services.reaction_set(member=member, editorial_list=editorial_list, reaction="moved")
+    refresh_scores()
+
+
+def counts(client):
+    found = {}
+    for url in PAGES:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        found[url] = len(captured)
+    return found
+
+
+def test_pages_cost_the_same_queries_for_visitors_at_two_sizes(client, django_assert_num_queries):
+    grow(works=5, raters=5)
+    small = counts(client)
+    assert max(small.values()) <= 10, small
+    grow(works=45, raters=15)  # 50 works, 20 raters, 1,000 ratings
+    for url in PAGES:
+        with django_assert_num_queries(small[url]):
+            client.get(url)
+
+
+def test_rankings_never_read_the_ratings_table(client):
+    grow(works=5, raters=5)
+    for url in [page for page in PAGES if "rankings" in page]:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        assert not [q for q in captured.captured_queries if '"votes_rating"' in q["sql"]], url
+
+
+def test_pages_cost_the_same_queries_for_members_at_two_sizes(client):
+    grow(works=5, raters=5)
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="rater0"))
+    small = counts(client)
+    grow(works=45, raters=15)
+    assert counts(client) == small
+
+
+def test_work_page_adds_at_most_two_queries_for_the_rating_panel(
+    client, django_assert_max_num_queries
+):
+    grow(works=3, raters=3)
+    client.force_login(UserFactory())
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/works/focus/")
+    votes_queries = [q for q in captured.captured_queries if "votes_" in q["sql"]]
+    assert len(votes_queries) == 2  # the work's figures and the member's own rating
+    assert not any('FROM "votes_rating"' in q["sql"] and "COUNT" in q["sql"] for q in votes_queries)

@@ -1,0 +1,179 @@
+import pytest
+from django.test import Client
+
+from tests.factories import EditorialListFactory, ListEntryFactory, UserFactory, WorkFactory, rate
+from votes.models import ListReaction, Rating, WorkStats
+
+pytestmark = pytest.mark.django_db
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+@pytest.fixture
+def member(client):
+    user = UserFactory(username="mina")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def work():
+    return WorkFactory(slug="haru-haru", title="Haru Haru")
+
+
+def url(work):
+    return f"/works/{work.slug}/rating/"
+
+
+def test_rating_with_the_plain_form_redirects_back_with_a_message(client, member, work):
+    response = client.post(url(work), {"tears": "4"}, follow=True)
+    assert response.redirect_chain == [("/works/haru-haru/#tear-rating", 302)]
+    assert "You rated Haru Haru: 4 – Crying." in response.content.decode()
+    assert Rating.objects.get(member=member, work=work).tears == 4
+    assert WorkStats.objects.get(pk=work.pk).c4 == 1
+
+
+def test_changing_then_withdrawing_with_an_empty_value(client, member, work):
+    client.post(url(work), {"tears": "1"})
+    client.post(url(work), {"tears": "5"})
+    assert WorkStats.objects.get(pk=work.pk).counts == [0, 0, 0, 0, 0, 1]
+    response = client.post(url(work), {"tears": ""}, follow=True)
+    assert "Your rating was withdrawn." in response.content.decode()
+    assert not Rating.objects.exists()
+    assert WorkStats.objects.get(pk=work.pk).n == 0
+
+
+def test_json_write_answers_figures_and_the_fresh_panel(client, member, work):
+    rate(UserFactory(), work, 2)
+    response = client.post(url(work), {"tears": "4"}, **JSON)
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["tears"] == 4
+    assert answer["stats"]["count"] == 2
+    assert answer["stats"]["histogram"] == {"0": 0, "1": 0, "2": 1, "3": 0, "4": 1, "5": 0}
+    assert 'id="tears-4" value="4" checked' in answer["html"]
+    withdrawn = client.post(url(work), {"tears": ""}, HTTP_X_REQUESTED_WITH="fetch").json()
+    assert withdrawn["tears"] is None
+    assert withdrawn["stats"]["count"] == 1
+
+
+@pytest.mark.parametrize("value", ["6", "-1", "2.5", "three", "１", "3 4", "03", "x" * 500])
+def test_malformed_or_out_of_range_tears_get_400_and_store_nothing(client, member, work, value):
+    response = client.post(url(work), {"tears": value})
+    assert response.status_code == 400
+    assert "tears" in response.content.decode()
+    json_response = client.post(url(work), {"tears": value}, **JSON)
+    assert json_response.status_code == 400
+    assert "0 to 5" in json_response.json()["error"]
+    assert not Rating.objects.exists()
+
+
+def test_missing_tears_field_gets_400(client, member, work):
+    assert client.post(url(work), {}, **JSON).status_code == 400
+    assert not Rating.objects.exists()
+
+
+def test_unknown_or_unpublished_work_gets_404(client, member):
+    assert client.post("/works/no-such-work/rating/", {"tears": "3"}).status_code == 404
+    hidden = WorkFactory(is_published=False)
+    response = client.post(url(hidden), {"tears": "3"}, **JSON)
+    assert response.status_code == 404
+    assert response.json()["error"]
+    assert not Rating.objects.exists()
+
+
+def test_get_is_not_allowed(client, member, work):
+    response = client.get(url(work))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert client.get(url(work), **JSON).json()["error"]
+
+
+def test_anonymous_rating_is_sent_to_log_in_and_back(client, work):
+    response = client.post(url(work), {"tears": "3"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/works/haru-haru/"
+    json_response = client.post(url(work), {"tears": "3"}, **JSON)
+    assert json_response.status_code == 401
+    assert "next=/works/haru-haru/" in json_response.json()["login_url"]
+    assert not Rating.objects.exists()
+
+
+def test_posts_without_csrf_token_are_refused(work):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory())
+    response = client.post(url(work), {"tears": "3"})
+    assert response.status_code == 403
+    json_response = client.post(url(work), {"tears": "3"}, **JSON)
+    assert json_response.status_code == 403
+    assert "expired" in json_response.json()["error"]
+    assert not Rating.objects.exists()
+
+
+def test_work_page_shows_score_count_histogram_and_own_rating(client, member, work):
+    for value in (5, 5, 3):
+        rate(UserFactory(), work, value)
+    rate(member, work, 2)
+    html = client.get(work.get_absolute_url()).content.decode()
+    assert "4 ratings" in html
+    assert "5 · Sobbing" in html and "(50%)" in html  # two of four
+    assert "Your rating: 2 – One tear" in html
+    assert 'value="2" checked' in html
+    assert "Withdraw my rating" in html
+    assert "votes/rating.js" in html
+
+
+def test_work_page_asks_visitors_to_log_in_to_rate(client, work):
+    html = client.get(work.get_absolute_url()).content.decode()
+    assert "No ratings yet." in html
+    assert "/accounts/login/?next=/works/haru-haru/" in html
+    assert 'name="tears"' not in html
+
+
+def test_list_page_shows_editors_and_community_positions(client):
+    editorial_list = EditorialListFactory(slug="sad")
+    first = WorkFactory(title="Editors First")
+    second = WorkFactory(title="Community First")
+    ListEntryFactory(editorial_list=editorial_list, position=1, works=[first])
+    ListEntryFactory(editorial_list=editorial_list, position=2, works=[second])
+    for _ in range(3):
+        rate(UserFactory(), first, 1)
+        rate(UserFactory(), second, 5)
+    html = client.get("/lists/sad/").content.decode()
+    table = html[html.index('class="rank-compare"') :]
+    rows = {
+        title: next(row for row in table.split("<tr>") if title in row)
+        for title in ("Editors First", "Community First")
+    }
+    # Editors #1 is the community's #2 (one place lower), and the other way round.
+    assert "<td>#1</td>" in rows["Editors First"]
+    assert "<td>#2 " in rows["Editors First"] and "▼1" in rows["Editors First"]
+    assert "<td>#2</td>" in rows["Community First"]
+    assert "<td>#1 " in rows["Community First"] and "▲1" in rows["Community First"]
+
+
+def test_list_reaction_form_and_counts(client, member):
+    editorial_list = EditorialListFactory(
+        slug="feel", reactions_prompt="How does this article make you feel?"
+    )
+    response = client.post("/lists/feel/reaction/", {"reaction": "sobbing"}, follow=True)
+    assert response.redirect_chain == [("/lists/feel/#reactions", 302)]
+    html = response.content.decode()
+    assert "How does this article make you feel?" in html
+    assert "(your reaction)" in html
+    assert ListReaction.objects.get(member=member, editorial_list=editorial_list).reaction == (
+        "sobbing"
+    )
+    answer = client.post("/lists/feel/reaction/", {"reaction": "moved"}, **JSON).json()
+    assert answer["counts"]["moved"] == 1 and answer["counts"]["sobbing"] == 0
+
+
+def test_bad_reactions_unknown_lists_and_anonymous_reactions(client):
+    EditorialListFactory(slug="feel")
+    response = client.post("/lists/feel/reaction/", {"reaction": "moved"})
+    assert response["Location"] == "/accounts/login/?next=/lists/feel/"
+    client.force_login(UserFactory())
+    assert client.post("/lists/feel/reaction/", {"reaction": "furious"}).status_code == 400
+    assert client.post("/lists/feel/reaction/", {}).status_code == 400
+    assert client.post("/lists/nope/reaction/", {"reaction": "moved"}).status_code == 404
+    assert not ListReaction.objects.exists()
