@@ -1,0 +1,142 @@
+"""Every public page, checked by real validators in Chromium.
+
+- the Nu Html Checker (vnu.jar) on the HTML the server sent: zero errors;
+- axe-core in the rendered page, light and dark colour schemes: no serious or
+  critical violations (colour contrast included);
+- no horizontal scrolling at phone (375 px) and desktop (1280 px) widths.
+
+The last tests break a template on purpose and show that each check then fails.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+import catalog
+
+from .checks import axe_violations, describe_violations, horizontal_overflow, vnu_errors
+from .conftest import DESKTOP, PHONE
+from .pages import make_site_data, public_pages
+
+
+@pytest.fixture
+def pages(founding_lists):
+    return public_pages(make_site_data(founding_lists))
+
+
+def fetch(page, url, expected_status=200):
+    response = page.goto(url)
+    assert response.status == expected_status, f"{url}: HTTP {response.status}"
+    return response
+
+
+def test_every_public_page_is_valid_html(live_server, pages, new_page, node_tools, tmp_path):
+    page = new_page(js=False)
+    files = {}
+    for name, path in pages.items():
+        html = fetch(page, live_server.url + path).text()
+        files[name] = tmp_path / f"{name}.html"
+        files[name].write_text(html, encoding="utf-8")
+    not_found = tmp_path / "not-found.html"
+    not_found.write_text(fetch(page, live_server.url + "/works/no-such-work/", 404).text())
+    files["not-found"] = not_found
+
+    errors = vnu_errors(node_tools, list(files.values()))
+
+    report = [
+        f"{name} ({pages.get(name, '404 page')}):\n    " + "\n    ".join(errors[path.resolve()])
+        for name, path in files.items()
+        if errors[path.resolve()]
+    ]
+    assert not report, "Nu Html Checker errors:\n" + "\n".join(report)
+
+
+def test_every_public_page_passes_axe_in_light_and_dark(live_server, pages, new_page, node_tools):
+    page = new_page(bypass_csp=True)  # axe is injected as a script the CSP would refuse
+    report = []
+    for name, path in pages.items():
+        fetch(page, live_server.url + path)
+        for scheme, rules in (("light", None), ("dark", ["color-contrast"])):
+            # Everything in the default (light) theme; what dark mode changes: colours.
+            page.emulate_media(color_scheme=scheme)
+            violations = axe_violations(page, node_tools, rules=rules)
+            if violations:
+                report.append(f"{name} ({path}), {scheme}:\n{describe_violations(violations)}")
+    assert not report, "axe-core serious/critical violations:\n" + "\n".join(report)
+
+
+def test_dark_mode_follows_the_system_setting(live_server, pages, new_page):
+    colours = {}
+    for scheme in ("light", "dark"):
+        page = new_page(dark=scheme == "dark")
+        fetch(page, live_server.url + pages["work"])
+        colours[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    light, dark = ([int(n) for n in re.findall(r"\d+", colours[s])[:3]] for s in ("light", "dark"))
+    assert sum(light) > 600 and sum(dark) < 150, colours
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+def test_no_page_scrolls_sideways(live_server, pages, new_page, viewport):
+    page = new_page(viewport=viewport)
+    report = []
+    for name, path in pages.items():
+        fetch(page, live_server.url + path)
+        overflow = horizontal_overflow(page)
+        if overflow:
+            report.append(f"{name} ({path}): {overflow}")
+    assert not report, f"pages wider than {viewport['width']}px:\n" + "\n".join(report)
+
+
+# --- the checks can fail ------------------------------------------------------------------
+
+
+@pytest.fixture
+def broken_search_template(settings, tmp_path):
+    """catalog/search.html with its field's label removed and a tag left unclosed."""
+    source = Path(catalog.__file__).parent / "templates" / "catalog" / "search.html"
+    html = source.read_text(encoding="utf-8")
+    label = re.search(r"\s*<label for=\"search-q\">.*?</label>", html)
+    assert label and "</form>" in html, "search.html changed: update this test"
+    html = html.replace(label.group(0), "").replace("</form>", "", 1)
+    broken = tmp_path / "templates" / "catalog" / "search.html"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(html, encoding="utf-8")
+    templates = [dict(engine) for engine in settings.TEMPLATES]
+    templates[0]["DIRS"] = [tmp_path / "templates"]
+    settings.TEMPLATES = templates
+    return "/search/?q=눈"
+
+
+def test_a_broken_template_fails_the_html_check(
+    live_server, transactional_db, broken_search_template, new_page, node_tools, tmp_path
+):
+    page = new_page(js=False)
+    saved = tmp_path / "broken.html"
+    saved.write_text(fetch(page, live_server.url + broken_search_template).text())
+
+    errors = vnu_errors(node_tools, [saved])[saved.resolve()]
+
+    assert any("Unclosed element “form”" in error for error in errors), errors
+
+
+def test_a_broken_template_fails_the_accessibility_check(
+    live_server, transactional_db, broken_search_template, new_page, node_tools
+):
+    page = new_page(bypass_csp=True)
+    fetch(page, live_server.url + broken_search_template)
+
+    violations = axe_violations(page, node_tools)
+
+    assert "label" in {violation["id"] for violation in violations}, violations
+
+
+def test_a_page_too_wide_for_a_phone_fails_the_layout_check(
+    live_server, transactional_db, new_page
+):
+    page = new_page(viewport=PHONE)
+    fetch(page, live_server.url + "/")
+    assert horizontal_overflow(page) is None
+    page.add_style_tag(content=".hero h1 { width: 500px; }")
+    overflow = horizontal_overflow(page)
+    assert overflow and overflow["scrollWidth"] > 375, overflow
