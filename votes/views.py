@@ -52,9 +52,9 @@ def write_error(request, status, message, back_url=None):
 
 def login_needed(request, back_url, message):
     if wants_json(request):
-        return JsonResponse(
-            {"error": message, "login_url": f"{settings.LOGIN_URL}?next={back_url}"}, status=401
-        )
+        # The same address redirect_to_login would send a browser to.
+        login_url = redirect_to_login(back_url)["Location"]
+        return JsonResponse({"error": message, "login_url": login_url}, status=401)
     messages.info(request, message)
     return redirect_to_login(back_url)
 

@@ -62,6 +62,7 @@ def queries_per_page(client):
 def test_catalog_pages_use_a_fixed_small_number_of_queries(client):
     add_works(3)
     small = queries_per_page(client)
-    assert max(small.values()) <= 8, small
+    # Catalog, votes and comments parts of a page together stay within a dozen queries.
+    assert max(small.values()) <= 12, small
     add_works(40)
     assert queries_per_page(client) == small

@@ -95,7 +95,7 @@ def test_anonymous_rating_is_sent_to_log_in_and_back(client, work):
     assert response["Location"] == "/accounts/login/?next=/works/haru-haru/"
     json_response = client.post(url(work), {"tears": "3"}, **JSON)
     assert json_response.status_code == 401
-    assert "next=/works/haru-haru/" in json_response.json()["login_url"]
+    assert json_response.json()["login_url"] == "/accounts/login/?next=/works/haru-haru/"
     assert not Rating.objects.exists()
 
 
