@@ -17,8 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -183,17 +182,6 @@ class RankingView(TemplateView):
 # --- member pages -----------------------------------------------------------------------
 
 
-def member_sections():
-    """Templates other apps offer for member pages (e.g. comments), if installed."""
-    found = []
-    for name in ("comments/_member_comments.html",):
-        try:
-            found.append(get_template(name))
-        except TemplateDoesNotExist:
-            continue
-    return found
-
-
 class MemberView(TemplateView):
     """A member's tear diary: ratings newest first, totals, tears per month."""
 
@@ -210,7 +198,6 @@ class MemberView(TemplateView):
             totals=members.totals(member),
             chart=members.tears_per_month(member, settings.KCRY_DIARY_MONTHS),
             is_self=self.request.user == member,
-            sections=[section.template for section in member_sections()],
             **kwargs,
         )
 

@@ -123,3 +123,14 @@ def test_no_one_can_delete_someone_else(client, diarist):
     client.force_login(UserFactory())
     assert client.post("/u/jisoo/delete/", {"password": "tissues-please-42"}).status_code == 403
     assert type(diarist).objects.filter(username="jisoo").exists()
+
+
+def test_member_page_lists_their_recent_comments(client):
+    from comments.services import comment_post
+
+    member = UserFactory(username="sobber")
+    work = WorkFactory(title="Rainy Goodbye")
+    comment_post(author=member, target=work, body="The last scene wrecked me.")
+    body = client.get("/u/sobber/").content.decode()
+    assert "Recent comments" in body
+    assert "The last scene wrecked me." in body and "Rainy Goodbye" in body
