@@ -74,8 +74,13 @@ class Comment(models.Model):
     editorial_list = models.ForeignKey(
         EditorialList, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
     )
+    # Empty once the author's account is deleted; their comment then shows "[deleted]"
+    # and stays only if others replied to it (see services.member_forget).
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
     )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"

@@ -337,3 +337,39 @@ def metoo_toggle(*, member, comment, mark=None):
             Comment.objects.filter(pk=comment.pk).update(metoo_count=F("metoo_count") - 1)
         count, _ = _refresh_score(comment.pk)
     return want, count
+
+
+def member_forget(*, member):
+    """Take a departing member out of every thread, keeping other people's replies.
+
+    Their "me too" marks and open flags leave the stored counts, and each of their
+    comments goes as if they had deleted it themselves: one with replies stays as
+    "[deleted]" (its author becomes empty when the account row goes), one without
+    disappears. Called when a member account is deleted (see CommentsConfig.ready).
+    """
+    with transaction.atomic():
+        marked = list(
+            MeToo.objects.filter(member=member).order_by("comment_id").values_list(
+                "comment_id", flat=True
+            )
+        )
+        for comment_pk in marked:
+            Comment.objects.select_for_update().filter(pk=comment_pk).values_list("pk").first()
+            MeToo.objects.filter(member=member, comment_id=comment_pk).delete()
+            Comment.objects.filter(pk=comment_pk).update(metoo_count=F("metoo_count") - 1)
+            _refresh_score(comment_pk)
+        flagged = list(
+            Flag.objects.open().filter(member=member).order_by("comment_id").values_list(
+                "comment_id", flat=True
+            )
+        )
+        for comment_pk in flagged:
+            Comment.objects.filter(pk=comment_pk).update(flag_count=F("flag_count") - 1)
+            _refresh_score(comment_pk)
+        Flag.objects.filter(member=member).delete()
+        # Deepest first, so a reply goes before the comment it answers.
+        own = Comment.objects.filter(author=member).order_by("-depth", "-pk")
+        for comment_pk in list(own.values_list("pk", flat=True)):
+            comment = Comment.objects.filter(pk=comment_pk).first()
+            if comment is not None:  # an ancestor cleared by an earlier deletion is gone
+                comment_delete(comment=comment, member=member)
