@@ -1,35 +1,12 @@
 """Concurrent rating writes on one work leave exact figures (SQLite and PostgreSQL)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
+from tests.concurrency import run_at_once
 from tests.factories import UserFactory, WorkFactory
 from votes import services
 from votes.models import Rating, WorkStats
 from votes.stats import recompute_all
-
-
-def run_at_once(jobs):
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def worker(job):
-        try:
-            barrier.wait()
-            job()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
 
 
 @pytest.mark.django_db(transaction=True)
