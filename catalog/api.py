@@ -68,7 +68,7 @@ def page_answer(request, queryset, to_json, per_page=None):
     }
 
 
-def work_summary(work):
+def _work_identity(work):
     return {
         "slug": work.slug,
         "url": work.get_absolute_url(),
@@ -76,6 +76,12 @@ def work_summary(work):
         "title": work.title,
         "title_ko": work.title_ko,
         "year": work.year,
+    }
+
+
+def work_summary(work):
+    return {
+        **_work_identity(work),
         "artists": [credit.person.name for credit in work.headline_credits],
     }
 
@@ -103,12 +109,7 @@ def work_detail(request, slug):
         slug=slug,
     )
     answer = {
-        "slug": work.slug,
-        "url": work.get_absolute_url(),
-        "kind": work.kind,
-        "title": work.title,
-        "title_ko": work.title_ko,
-        "year": work.year,
+        **_work_identity(work),
         "release_date": work.release_date.isoformat() if work.release_date else None,
         "blurb": work.blurb,
         "video_url": work.video_url or None,

@@ -107,7 +107,7 @@ def wrk(url, *, connections=16, seconds=10, script="report.lua", environment=Non
         ],
         capture_output=True,
         text=True,
-        env={**os.environ, **(environment or {})},
+        env={**os.environ, "KCRY_BENCH_DIR": str(HERE), **(environment or {})},
         check=True,
     )
     line = next(line for line in result.stdout.splitlines() if line.startswith("WRK_JSON "))
