@@ -17,7 +17,7 @@ import catalog
 
 from .checks import axe_violations, describe_violations, horizontal_overflow, vnu_errors
 from .conftest import DESKTOP, PHONE
-from .pages import make_site_data, public_pages
+from .pages import Page, log_in, make_site_data, public_pages
 
 
 @pytest.fixture
@@ -31,60 +31,79 @@ def fetch(page, url, expected_status=200):
     return response
 
 
-def test_every_public_page_is_valid_html(live_server, pages, new_page, node_tools, tmp_path):
-    page = new_page(js=False)
+@pytest.fixture
+def visit(live_server, new_page):
+    """visit(spec, **context options) → (page, response), as a visitor or as the member."""
+    opened = {}
+
+    def visit(spec: Page, **options):
+        key = (spec.as_member, repr(sorted(options.items())))
+        if key not in opened:
+            opened[key] = new_page(**options)
+            if spec.as_member:
+                log_in(opened[key].context, live_server)
+        page = opened[key]
+        return page, fetch(page, live_server.url + spec.path, spec.status)
+
+    return visit
+
+
+def test_every_public_page_is_valid_html(pages, visit, node_tools, tmp_path):
     files = {}
-    for name, path in pages.items():
-        html = fetch(page, live_server.url + path).text()
-        files[name] = tmp_path / f"{name}.html"
-        files[name].write_text(html, encoding="utf-8")
-    not_found = tmp_path / "not-found.html"
-    not_found.write_text(fetch(page, live_server.url + "/works/no-such-work/", 404).text())
-    files["not-found"] = not_found
+    for spec in pages:
+        # The HTML as the server sent it, before any script ran.
+        _, response = visit(spec, js=False)
+        files[spec] = tmp_path / f"{spec.name}.html"
+        files[spec].write_text(response.text(), encoding="utf-8")
 
     errors = vnu_errors(node_tools, list(files.values()))
 
     report = [
-        f"{name} ({pages.get(name, '404 page')}):\n    " + "\n    ".join(errors[path.resolve()])
-        for name, path in files.items()
+        f"{spec.name} ({spec.path}):\n    " + "\n    ".join(errors[path.resolve()])
+        for spec, path in files.items()
         if errors[path.resolve()]
     ]
     assert not report, "Nu Html Checker errors:\n" + "\n".join(report)
 
 
-def test_every_public_page_passes_axe_in_light_and_dark(live_server, pages, new_page, node_tools):
-    page = new_page(bypass_csp=True)  # axe is injected as a script the CSP would refuse
+def test_every_public_page_passes_axe_in_light_and_dark(pages, visit, node_tools):
     report = []
-    for name, path in pages.items():
-        fetch(page, live_server.url + path)
+    for spec in pages:
+        page, _ = visit(spec, bypass_csp=True)  # axe goes in as a script the CSP would refuse
         for scheme, rules in (("light", None), ("dark", ["color-contrast"])):
-            # Everything in the default (light) theme; what dark mode changes: colours.
+            # Every rule in the default (light) theme; in dark mode, what it changes: colours.
             page.emulate_media(color_scheme=scheme)
             violations = axe_violations(page, node_tools, rules=rules)
             if violations:
-                report.append(f"{name} ({path}), {scheme}:\n{describe_violations(violations)}")
+                report.append(
+                    f"{spec.name} ({spec.path}), {scheme}:\n" + describe_violations(violations)
+                )
+        page.emulate_media(color_scheme="light")
     assert not report, "axe-core serious/critical violations:\n" + "\n".join(report)
 
 
-def test_dark_mode_follows_the_system_setting(live_server, pages, new_page):
+def test_dark_mode_follows_the_system_setting(pages, visit):
+    work = next(spec for spec in pages if spec.name == "work")
     colours = {}
-    for scheme in ("light", "dark"):
-        page = new_page(dark=scheme == "dark")
-        fetch(page, live_server.url + pages["work"])
-        colours[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    light, dark = ([int(n) for n in re.findall(r"\d+", colours[s])[:3]] for s in ("light", "dark"))
-    assert sum(light) > 600 and sum(dark) < 150, colours
+    for dark in (False, True):
+        page, _ = visit(work, dark=dark)
+        colours[dark] = [
+            int(n)
+            for n in re.findall(
+                r"\d+", page.evaluate("getComputedStyle(document.body).backgroundColor")
+            )[:3]
+        ]
+    assert sum(colours[False]) > 600 and sum(colours[True]) < 150, colours
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
-def test_no_page_scrolls_sideways(live_server, pages, new_page, viewport):
-    page = new_page(viewport=viewport)
+def test_no_page_scrolls_sideways(pages, visit, viewport):
     report = []
-    for name, path in pages.items():
-        fetch(page, live_server.url + path)
+    for spec in pages:
+        page, _ = visit(spec, viewport=viewport)
         overflow = horizontal_overflow(page)
         if overflow:
-            report.append(f"{name} ({path}): {overflow}")
+            report.append(f"{spec.name} ({spec.path}): {overflow}")
     assert not report, f"pages wider than {viewport['width']}px:\n" + "\n".join(report)
 
 

@@ -1,0 +1,103 @@
+"""Screenshots of kcry's main pages for the README, taken in Chromium.
+
+    .venv/bin/python -m tests.browser.screenshots [--out docs/screenshots]
+
+Builds a throw-away SQLite database with the founding lists plus a small community
+(the same data the page validators use), serves it on a local port and saves each page
+at desktop (1280 px) and phone (375 px) width. Nothing outside the output folder is
+touched.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MAX_HEIGHT = {"desktop": 1500, "phone": 2200}  # px of page kept, from the top
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 812}}
+# name → (path, logged in as the member?, dark colour scheme?)
+SHOTS = {
+    "home": ("/", False, False),
+    "list": ("/lists/top-10-saddest-kpop-mvs/", False, False),
+    "work": ("/works/haru-haru/", True, False),
+    "work-dark": ("/works/haru-haru/", True, True),
+    "rankings": ("/rankings/", False, False),
+    "search": ("/search/?q=눈", False, False),
+    "member": ("/u/mina/", False, False),
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kcry-shots-") as scratch:
+        os.environ.update(
+            DATABASE_URL=f"sqlite:///{scratch}/shots.sqlite3",
+            MEDIA_ROOT=f"{scratch}/media",
+            CACHE_URL="locmemcache://shots",
+            KCRY_ANON_CACHE_SECONDS="0",
+            DEBUG="1",
+            DJANGO_SETTINGS_MODULE="kcry_site.settings",
+        )
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        take(args.out)
+
+
+def take(out: Path):
+    from django.core.management import call_command
+    from playwright.sync_api import sync_playwright
+    from pytest_django.live_server_helper import LiveServer
+
+    from catalog.seeding import load_founding_lists
+
+    from .conftest import CHROMIUM, CHROMIUM_ARGS
+    from .pages import make_site_data, session_cookie
+
+    call_command("migrate", verbosity=0)
+    make_site_data(load_founding_lists())
+    server = LiveServer("localhost")
+    cookie = session_cookie(server)  # before Playwright: its event loop forbids the ORM
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            for device, viewport in SIZES.items():
+                for name, (path, as_member, dark) in SHOTS.items():
+                    context = browser.new_context(
+                        viewport=viewport,
+                        device_scale_factor=1,
+                        color_scheme="dark" if dark else "light",
+                        locale="en-GB",
+                        timezone_id="Asia/Seoul",
+                    )
+                    if as_member:
+                        context.add_cookies([cookie])
+                    page = context.new_page()
+                    page.goto(server.url + path)
+                    page.wait_for_load_state("networkidle")
+                    height = min(
+                        page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT[device]
+                    )
+                    target = out / f"{name}-{device}.png"
+                    page.screenshot(
+                        path=target,
+                        full_page=True,
+                        clip={"x": 0, "y": 0, "width": viewport["width"], "height": height},
+                    )
+                    print(target.relative_to(ROOT) if target.is_relative_to(ROOT) else target)
+                    context.close()
+            browser.close()
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

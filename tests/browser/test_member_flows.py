@@ -1,0 +1,153 @@
+"""End-to-end flows of members: signing up, rating in tissues, the tear diary, comments,
+replies, flags, and staff hiding a flagged comment. Every form also works without
+JavaScript; with it, the rating changes in place."""
+
+import re
+
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from comments.models import Comment
+from tests.factories import UserFactory, WorkFactory
+from votes.models import Rating
+
+from .test_catalog_flows import JS_ON_AND_OFF, admin_log_in
+
+PASSWORD = "tissues-please-42"
+
+
+def log_in(page, live_server, username, next_path):
+    page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
+    expect(page.locator(".account-nav")).to_contain_text(username)
+
+
+def mark_page(page, js):
+    """Tag the loaded document, to tell later whether the page was reloaded."""
+    if js:
+        page.evaluate("window.kcryMark = 'still here'")
+
+
+def same_page(page):
+    return page.evaluate("window.kcryMark") == "still here"
+
+
+@JS_ON_AND_OFF
+def test_newcomer_signs_up_rates_changes_the_rating_and_sees_the_diary(
+    live_server, transactional_db, new_page, js
+):
+    work = WorkFactory(title="Haru Haru", slug="haru-haru", kind="mv")
+    page = new_page(js=js)
+    page.goto(live_server.url + work.get_absolute_url())
+    panel = page.locator("#tear-rating")
+    expect(panel).to_contain_text("No ratings yet.")
+
+    # Sign up from the rating panel and come straight back to the work.
+    panel.get_by_role("link", name="sign up").click()
+    page.get_by_label("Username").fill("newcomer")
+    page.get_by_label("Email", exact=False).first.fill("newcomer@example.com")
+    page.get_by_label("Password", exact=True).fill("a-long-sad-ballad-77")
+    page.get_by_label("Password confirmation").fill("a-long-sad-ballad-77")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page).to_have_url(re.compile(r"/works/haru-haru/"))
+    expect(page.locator(".account-nav")).to_contain_text("newcomer")
+
+    # Rate with the mouse: three tissues.
+    mark_page(page, js)
+    panel.locator("label[for=tears-3]").click()
+    panel.get_by_role("button", name="Save my rating").click()
+    expect(panel.locator("legend")).to_have_text("Your rating: 3 – Teary")
+    expect(panel.locator(".tear-histogram tr", has_text="3 · Teary")).to_contain_text("1 (100%)")
+    expect(page.get_by_text("You rated Haru Haru: 3 – Teary.")).to_be_visible()
+    assert same_page(page) == js  # JavaScript: no reload; without: the form posted and came back
+
+    # Change it with the keyboard alone: arrow to four tissues, tab to the button, Enter.
+    page.locator("#tears-3").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#tears-4")).to_be_checked()
+    expect(page.locator("#tears-4")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(panel.get_by_role("button", name="Change my rating")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(panel.locator("legend")).to_have_text("Your rating: 4 – Crying")
+    expect(panel.locator(".tear-histogram tr", has_text="4 · Crying")).to_contain_text("1 (100%)")
+    expect(panel.locator(".tear-histogram tr", has_text="3 · Teary")).to_contain_text("0 (0%)")
+    assert same_page(page) == js
+    assert Rating.objects.get(member__username="newcomer", work=work).tears == 4
+
+    # The tear diary, from the name in the header.
+    page.locator(".account-nav").get_by_role("link", name="newcomer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("newcomer’s tear diary")
+    diary = page.locator("ol.diary")
+    expect(diary.locator("li")).to_have_count(1)
+    expect(diary).to_contain_text("Haru Haru")
+    expect(diary).to_contain_text("4 – Crying")
+
+
+@JS_ON_AND_OFF
+def test_members_comment_with_a_spoiler_reply_and_flag_and_staff_hide_it(
+    live_server, transactional_db, new_page, js
+):
+    work = WorkFactory(title="Haru Haru", slug="haru-haru", kind="mv")
+    UserFactory(username="mina")
+    UserFactory(username="jun")
+    staff = get_user_model().objects.create_superuser("editor", "editor@example.com", PASSWORD)
+    path = work.get_absolute_url()
+
+    # Mina posts a spoiler with a tear moment.
+    mina = new_page(js=js)
+    log_in(mina, live_server, "mina", path)
+    thread = mina.locator("#comments")
+    thread.get_by_label("Your comment").fill("The umbrella scene at the end broke me.")
+    thread.get_by_label(re.compile("Contains spoilers")).check()
+    thread.get_by_label(re.compile("Tear moment")).fill("3:07")
+    thread.get_by_role("button", name="Post comment").click()
+    comment = mina.locator("article.comment", has_text="umbrella scene")
+    expect(comment).to_be_visible()
+    spoiler = comment.locator("details.spoiler")
+    expect(spoiler).not_to_have_attribute("open", "")
+    expect(comment.get_by_text("broke me")).to_be_hidden()  # folded by default
+    spoiler.locator("summary").click()
+    expect(comment.get_by_text("broke me")).to_be_visible()
+    expect(comment.locator(".tear-moment")).to_contain_text("3:07")
+    stored = Comment.objects.get(author__username="mina")
+    assert (stored.is_spoiler, stored.moment_seconds) == (True, 187)
+
+    # Jun replies to it, then flags it.
+    jun = new_page(js=js)
+    log_in(jun, live_server, "jun", path)
+    original = jun.locator(f"#c-{stored.pk}")
+    original.get_by_role("link", name="Reply").click()
+    expect(jun.get_by_role("heading", level=1)).to_have_text("Reply to mina")
+    jun.get_by_label("Your comment").fill("Same. I had to pause the video.")
+    jun.get_by_role("button", name="Post comment").click()
+    expect(jun).to_have_url(re.compile(re.escape(path)))
+    reply = jun.locator(f"#c-{stored.pk} + .comment-replies article.comment")
+    expect(reply).to_contain_text("I had to pause the video.")
+    expect(reply.locator(".comment-author")).to_have_text("jun")
+
+    original.get_by_role("link", name="Flag").click()
+    jun.get_by_label("Spoiler not marked").check()
+    jun.get_by_role("button", name="Send to the moderators").click()
+    expect(jun.locator(".messages")).to_contain_text("the moderators will take a look")
+    assert stored.flags.count() == 1
+
+    # Staff hide the flagged comment from the moderation queue.
+    desk = new_page()
+    admin_log_in(desk, live_server, staff)
+    desk.goto(live_server.url + "/admin/comments/comment/?moderation=flagged")
+    row = desk.locator("#result_list tbody tr", has_text="umbrella scene")
+    expect(desk.locator("#result_list tbody tr")).to_have_count(1)
+    row.locator("input.action-select").check()
+    desk.locator("select[name=action]").select_option("hide")
+    desk.get_by_role("button", name="Go").click()
+    expect(desk.locator(".messagelist")).to_contain_text("Hid 1 comment")
+
+    # The public page no longer shows it, nor the reply that hangs under it.
+    visitor = new_page(js=js)
+    visitor.goto(live_server.url + path)
+    expect(visitor.locator("#comments")).not_to_contain_text("umbrella scene")
+    expect(visitor.locator("#comments")).not_to_contain_text("pause the video")
