@@ -1,12 +1,18 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "comments"
 
 urlpatterns = [
     path("works/<slug:slug>/comments/", views.post, {"kind": "work"}, name="work-post"),
     path("lists/<slug:slug>/comments/", views.post, {"kind": "list"}, name="list-post"),
+    path("works/<slug:slug>/comments/feed/", feeds.WorkCommentsFeed(), name="work-feed"),
+    path(
+        "works/<slug:slug>/comments/feed/atom/",
+        feeds.WorkCommentsAtomFeed(),
+        name="work-feed-atom",
+    ),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("comments/<int:pk>/reply/", views.reply, name="reply"),
     path("comments/<int:pk>/edit/", views.edit, name="edit"),

@@ -170,6 +170,28 @@ KCRY_COMMENT_RATE = (
 )
 KCRY_COMMENT_MOMENT_MAX_SECONDS = env.int("KCRY_COMMENT_MOMENT_MAX_SECONDS", default=20 * 60)
 KCRY_COMMENTS_PER_PAGE = env.int("KCRY_COMMENTS_PER_PAGE", default=20)
+# Newest visible comments in a work's comment feed (RSS and Atom).
+KCRY_COMMENT_FEED_ITEMS = env.int("KCRY_COMMENT_FEED_ITEMS", default=30)
+
+# Member data: a ratings import is checked whole and stored all or nothing, within
+# these limits (bytes of the uploaded CSV, data rows).
+KCRY_IMPORT_MAX_BYTES = env.int("KCRY_IMPORT_MAX_BYTES", default=1024 * 1024)
+KCRY_IMPORT_MAX_ROWS = env.int("KCRY_IMPORT_MAX_ROWS", default=5000)
+
+# Share cards (votes.cards): PNGs drawn with a font that has Hangul glyphs. Debian's
+# fonts-noto-cjk provides it; face 1 of the collection is the Korean one. Without the
+# file, cards use Pillow's built-in Latin-only font (Korean shows as boxes) and warn.
+KCRY_CARD_FONT = env.str(
+    "KCRY_CARD_FONT", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+)
+KCRY_CARD_FONT_BOLD = env.str(
+    "KCRY_CARD_FONT_BOLD", default="/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
+)
+KCRY_CARD_FONT_INDEX = env.int("KCRY_CARD_FONT_INDEX", default=1)
+# Rendered cards stay in the default cache this long (they are keyed by their figures,
+# so a change makes a new card at once); browsers revalidate after KCRY_CARD_MAX_AGE.
+KCRY_CARD_CACHE_SECONDS = env.int("KCRY_CARD_CACHE_SECONDS", default=7 * 24 * 3600)
+KCRY_CARD_MAX_AGE = env.int("KCRY_CARD_MAX_AGE", default=0)
 
 # `make bench` turns on /bench/bare, a view that renders a fixed string, as its baseline.
 KCRY_BENCH_VIEW = env.bool("KCRY_BENCH_VIEW", default=False)

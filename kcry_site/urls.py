@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from . import accounts, views
+from . import accounts, member_data_views, views
 
 handler400 = views.bad_request
 handler404 = views.page_not_found
@@ -13,6 +13,13 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.health, name="health"),
     path("", include("catalog.urls")),
+    # A member's own data (mixes votes and comments, so it lives here).
+    path("u/<str:username>/data/", member_data_views.data_page, name="member-data"),
+    path("u/<str:username>/data/all.json", member_data_views.data_json, name="member-data-json"),
+    path(
+        "u/<str:username>/data/<slug:name>.csv", member_data_views.data_csv, name="member-data-csv"
+    ),
+    path("u/<str:username>/data/import/", member_data_views.data_import, name="member-data-import"),
     path("", include("votes.urls")),
     path("", include("comments.urls")),
     # Log-in with a failure limit, and sign-up; the rest of auth's views as they come.

@@ -153,3 +153,36 @@ def rate(member, work, tears):
     from votes.services import rating_set
 
     return rating_set(member=member, work=work, tears=tears)
+
+
+# --- member data, share cards ------------------------------------------------------------
+
+
+def react(member, editorial_list, reaction):
+    """React to a list as the site does (stored counts updated)."""
+    from votes.services import reaction_set
+
+    return reaction_set(member=member, editorial_list=editorial_list, reaction=reaction)
+
+
+def work_with_poster(color=(200, 40, 40), **kwargs):
+    """A published work with a real poster and its thumbnail, as admin stores them."""
+    from catalog.posters import make_thumbnail
+    from tests.images import image_upload
+
+    work = WorkFactory(poster=image_upload(color=color), **kwargs)
+    make_thumbnail(work)
+    work.save()
+    return work
+
+
+def csv_upload(rows, name="ratings.csv", encoding="utf-8"):
+    """An uploaded CSV file made from a list of rows (the first one is the header)."""
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return SimpleUploadedFile(name, buffer.getvalue().encode(encoding), content_type="text/csv")

@@ -14,4 +14,6 @@ urlpatterns = [
     path("u/<str:username>/compare/<str:other>/", views.CompareView.as_view(), name="compare"),
     path("u/<str:username>/ratings.csv", views.export_ratings, name="export"),
     path("u/<str:username>/delete/", views.delete_account, name="delete-account"),
+    path("works/<slug:slug>/card.png", views.work_card, name="work-card"),
+    path("u/<str:username>/cards/<slug:slug>.png", views.rating_card, name="rating-card"),
 ]

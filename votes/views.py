@@ -5,7 +5,6 @@ application/json or X-Requested-With, as rating.js does) and otherwise redirect 
 the page with a message. Anonymous writers are sent to log in and brought back.
 """
 
-import csv
 import re
 
 from django import forms
@@ -18,15 +17,15 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.generic import TemplateView
 
 from catalog.forms import first_error
 from catalog.models import EditorialList, Work
 from catalog.pagination import paginate
 
-from . import members, panels, services
-from .models import Tears
+from . import cards, exporting, members, panels, services
+from .models import Rating, Tears, WorkStats
 from .rankings import Order, RankingForm, rows_of
 
 User = get_user_model()
@@ -226,52 +225,15 @@ def compare_pick(request, username):
     return redirect("votes:compare", username=username, other=other)
 
 
-CSV_FIELDS = [
-    "work",
-    "title",
-    "title_ko",
-    "kind",
-    "year",
-    "tears",
-    "label",
-    "rated_at",
-    "first_rated",
-]
-
-
-def _csv_safe(value):
-    """Keep spreadsheet programs from reading a title as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 def export_ratings(request, username):
     if request.user.get_username() != username:
         raise PermissionDenied("You can only export your own ratings.")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="kcry-{username}-{stamp}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the Hangul as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(CSV_FIELDS)
-    ratings = request.user.tear_ratings.select_related("work").order_by("-rated_at", "-pk")
-    for rating in ratings.iterator(chunk_size=500):
-        work = rating.work
-        writer.writerow(
-            [
-                work.slug,
-                _csv_safe(work.title),
-                _csv_safe(work.title_ko),
-                work.kind,
-                work.year or "",
-                rating.tears,
-                Tears(rating.tears).label,
-                timezone.localtime(rating.rated_at).isoformat(),
-                timezone.localtime(rating.created).isoformat(),
-            ]
-        )
-    return response
+    return exporting.csv_response(
+        exporting.export_filename(request.user, "ratings"),
+        exporting.RATING_FIELDS,
+        exporting.rating_rows(request.user),
+    )
 
 
 class DeleteAccountForm(forms.Form):
@@ -307,3 +269,44 @@ def delete_account(request, username):
         return redirect("home")
     status = 400 if request.method == "POST" else 200
     return render(request, "votes/delete_account.html", {"form": form}, status=status)
+
+
+# --- share cards --------------------------------------------------------------------------
+
+
+def _card_response(request, etag, make_card):
+    """The PNG, or 304 when the client already holds this exact card."""
+    not_modified = get_conditional_response(request, etag=f'"{etag}"')
+    if not_modified is None:
+        card = make_card()
+        response = HttpResponse(card.png, content_type="image/png")
+    else:
+        response = not_modified
+    response["ETag"] = f'"{etag}"'
+    # Browsers and proxies ask again each time (a 304 costs two small queries); the
+    # anonymous page cache leaves cards alone, since the card cache is already exact.
+    patch_cache_control(
+        response, public=True, max_age=settings.KCRY_CARD_MAX_AGE, must_revalidate=True
+    )
+    return response
+
+
+def work_card(request, slug):
+    work = get_object_or_404(Work.objects.published(), slug=slug)
+    stats = WorkStats.objects.filter(pk=work.pk).first()
+    return _card_response(
+        request, cards.work_card_etag(work, stats), lambda: cards.work_card(work, stats)
+    )
+
+
+def rating_card(request, username, slug):
+    rating = get_object_or_404(
+        Rating.objects.select_related("member", "work"),
+        member__username=username,
+        member__is_active=True,
+        work__slug=slug,
+        work__is_published=True,
+    )
+    return _card_response(
+        request, cards.rating_card_etag(rating), lambda: cards.rating_card(rating)
+    )

@@ -3,6 +3,7 @@
     {% load comments_tags %}
     {% comment_thread work %}        the thread of a Work or an EditorialList
     {% member_comments member %}     a member's recent comments (for member pages)
+    {% comment_feed_links work %}    <link rel="alternate"> to a work's comment feeds (<head>)
     {{ comment.body|comment_html }}  escaped body with links and line breaks
 
 The thread reads its sort and page from the query string (?csort=…&cpage=…) of the
@@ -17,6 +18,9 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from catalog.models import Work
+
+from ..feeds import work_feed_urls
 from ..forms import CommentForm
 from ..models import Comment
 from ..text import render_body
@@ -80,6 +84,7 @@ def comment_thread(context, target):
         "here": request.get_full_path(),
         "form": CommentForm(initial={"token": uuid.uuid4()}, allow_moment=allows_moment(target)),
         "action": thread_action_url(target),
+        "feed_urls": work_feed_urls(target) if isinstance(target, Work) else None,
         "max_length": settings.KCRY_COMMENT_MAX_LENGTH,
         "login_url": reverse(settings.LOGIN_URL)
         + "?"
@@ -94,3 +99,10 @@ def member_comments(member, limit=10):
         "member": member,
         "comments": list(Comment.objects.by_member(member)[:limit]),
     }
+
+
+@register.inclusion_tag("comments/_feed_links.html")
+def comment_feed_links(work):
+    """Feed discovery links for a work page's <head>."""
+    rss, atom = work_feed_urls(work)
+    return {"work": work, "rss": rss, "atom": atom}

@@ -1,0 +1,92 @@
+"""A work's comment thread as a feed (RSS 2.0 and Atom), newest comments first.
+
+Only comments anyone may read are in it (public, not deleted). A spoiler's text is
+never put in a feed: its item says so and links to the thread, where it opens on a
+click. Bodies go out as the same escaped HTML the thread shows.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+
+from catalog.models import Work
+
+from .models import Comment
+from .text import render_body
+
+SPOILER_TEXT = "Spoiler — open the thread to read"
+
+
+def work_feed_urls(work):
+    """(RSS URL, Atom URL) of a work's comment feed."""
+    return (
+        reverse("comments:work-feed", args=[work.slug]),
+        reverse("comments:work-feed-atom", args=[work.slug]),
+    )
+
+
+class WorkCommentsFeed(Feed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Work.objects.published(), slug=slug)
+
+    def title(self, work):
+        korean = f" ({work.title_ko})" if work.title_ko else ""
+        return f"Comments on {work.title}{korean} · kcry"
+
+    def link(self, work):
+        return work.get_absolute_url() + "#comments"
+
+    def description(self, work):
+        return f"What kcry members say about {work.title}, newest first."
+
+    def feed_url(self, work):
+        return work_feed_urls(work)[0]
+
+    def items(self, work):
+        return (
+            Comment.objects.on(work)
+            .visible()
+            .select_related("author")
+            .order_by("-created", "-pk")[: settings.KCRY_COMMENT_FEED_ITEMS]
+        )
+
+    def _author(self, comment):
+        return comment.author.get_username() if comment.author_id else "a former member"
+
+    def item_title(self, comment):
+        kind = "replied" if comment.parent_id else "commented"
+        spoiler = " (spoiler)" if comment.is_spoiler else ""
+        return f"{self._author(comment)} {kind}{spoiler}"
+
+    def item_description(self, comment):
+        if comment.is_spoiler:
+            return f"<p><em>{escape(SPOILER_TEXT)}</em></p>"
+        moment = (
+            f"<p>Tears at {escape(comment.moment_display)}</p>" if comment.moment_display else ""
+        )
+        return f"{moment}<p>{render_body(comment.body)}</p>"
+
+    def item_link(self, comment):
+        return comment.get_absolute_url()
+
+    def item_author_name(self, comment):
+        return self._author(comment)
+
+    def item_pubdate(self, comment):
+        return comment.created
+
+    def item_updateddate(self, comment):
+        return comment.edited_at or comment.created
+
+
+class WorkCommentsAtomFeed(WorkCommentsFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, work):
+        return self.description(work)
+
+    def feed_url(self, work):
+        return work_feed_urls(work)[1]

@@ -1,0 +1,308 @@
+"""Importing tear ratings from a CSV file: check every row, then store all or nothing.
+
+A file needs a header row with at least `title` and `tears`; `artist`, `year`,
+`title_ko` and `work` (a kcry slug) are used when present, and any other column is
+ignored, so a file exported from kcry (votes.exporting.RATING_FIELDS) imports as is.
+
+A row names its work by slug (the export's `work` column), or else by title: the
+title is folded with catalog.text.compact and compared with each published work's
+title and Korean title, then the candidates are narrowed to those crediting the row's
+artist (also folded) and released in the row's year, when the row gives them. A row
+that finds no work, or more than one, is reported with its row number and why.
+
+`plan_import` reads and checks the whole file without writing anything; `apply_import`
+stores a clean plan's ratings through services.rating_set inside one transaction, so
+either every rating and every figure changes, or none does.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch, Q
+
+from catalog.models import Credit, Work
+from catalog.text import compact
+
+from . import services
+from .models import TEAR_VALUES, Rating
+
+REQUIRED_COLUMNS = ("title", "tears")
+KNOWN_COLUMNS = ("work", "title", "title_ko", "artist", "year", "tears")
+# How many titles go into one matching query.
+TITLES_PER_QUERY = 100
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read as a ratings CSV (size, encoding, header…)."""
+
+
+@dataclass
+class RowProblem:
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    title: str
+    reason: str
+
+
+@dataclass
+class PlannedRating:
+    row: int
+    work: Work
+    tears: int
+
+
+@dataclass
+class ImportPlan:
+    ratings: list = field(default_factory=list)  # PlannedRating, one per work
+    problems: list = field(default_factory=list)  # RowProblem, in row order
+    rows: int = 0  # data rows read (blank lines not counted)
+
+    @property
+    def ok(self):
+        return not self.problems and bool(self.ratings)
+
+
+@dataclass
+class ImportResult:
+    added: int
+    changed: int
+    unchanged: int
+
+    @property
+    def total(self):
+        return self.added + self.changed + self.unchanged
+
+
+# --- reading the file ------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    limit = settings.KCRY_IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise ImportFileError(
+            f"The file is {len(data):,} bytes; an import can be at most {limit:,} bytes."
+        )
+    if not data.strip():
+        raise ImportFileError("The file is empty.")
+    if b"\x00" in data:
+        raise ImportFileError("This is not a CSV file (it holds binary data).")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            f"The file is not UTF-8 text (a bad byte at position {error.start:,}). "
+            "Save it as “CSV UTF-8” and try again."
+        ) from None
+
+
+def _dialect(text: str):
+    """Commas as exported; semicolons or tabs as some spreadsheet programs save."""
+    first_line = text.split("\n", 1)[0]
+    if "," not in first_line:
+        for delimiter in (";", "\t"):
+            if delimiter in first_line:
+                return delimiter
+    return ","
+
+
+def _records(text: str):
+    """(row number, {column: value}) for each non-blank data row."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise ImportFileError("The file is empty.")
+        columns = [name.strip().casefold() for name in header]
+        missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+        if missing:
+            raise ImportFileError(
+                "This is not a ratings CSV: the first row must name the columns, with at "
+                f"least {', '.join(REQUIRED_COLUMNS)} (missing: {', '.join(missing)})."
+            )
+        limit = settings.KCRY_IMPORT_MAX_ROWS
+        records = []
+        for number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(records) == limit:
+                raise ImportFileError(
+                    f"The file has more than {limit:,} ratings; split it into smaller files."
+                )
+            values = {}
+            for name, cell in zip(columns, cells, strict=False):
+                if name in KNOWN_COLUMNS and name not in values:
+                    values[name] = cell.strip()
+            records.append((number, values))
+    except csv.Error as error:
+        raise ImportFileError(f"The file is not valid CSV: {error}.") from None
+    if not records:
+        raise ImportFileError("The file has a header row but no ratings.")
+    return records
+
+
+# --- matching rows to works ------------------------------------------------------------
+
+
+def _parse_tears(raw):
+    if raw == "":
+        return None, "tears: missing (a whole number of tissues from 0 to 5)"
+    try:
+        tears = int(raw)
+    except ValueError:
+        return None, f"tears: “{raw[:20]}” is not a whole number from 0 to 5"
+    if tears not in TEAR_VALUES:
+        return None, f"tears: {tears} is out of range (0 to 5)"
+    return tears, None
+
+
+def _parse_year(raw):
+    if raw == "":
+        return None, None
+    if not raw.isdigit() or not 1000 <= int(raw) <= 9999:
+        return None, f"year: “{raw[:20]}” is not a year"
+    return int(raw), None
+
+
+def _credited(work, artist_key):
+    for credit in work.import_credits:
+        for name in credit.person.search_name.split("|"):
+            if name and (name == artist_key or name in artist_key):
+                return True
+    return False
+
+
+def _works_titled(keys):
+    """{folded title: [published works with that title or Korean title]}."""
+    found = {key: [] for key in keys}
+    keys = sorted(keys)
+    credits = Prefetch(
+        "credits", queryset=Credit.objects.select_related("person"), to_attr="import_credits"
+    )
+    for start in range(0, len(keys), TITLES_PER_QUERY):
+        chunk = keys[start : start + TITLES_PER_QUERY]
+        condition = Q()
+        for key in chunk:
+            condition |= Q(search_title__startswith=key + "|") | Q(search_title__endswith="|" + key)
+        works = Work.objects.published().filter(condition).prefetch_related(credits)
+        for work in works.order_by("pk"):
+            title, _, title_ko = work.search_title.partition("|")
+            for key in {title, title_ko}:
+                if key in found:
+                    found[key].append(work)
+    return found
+
+
+def _works_by_slug(slugs):
+    credits = Prefetch(
+        "credits", queryset=Credit.objects.select_related("person"), to_attr="import_credits"
+    )
+    works = Work.objects.published().filter(slug__in=slugs).prefetch_related(credits)
+    return {work.slug: work for work in works}
+
+
+def _describe(works):
+    shown = ", ".join(f"{work.title} ({work.year or 'no year'}, {work.slug})" for work in works[:3])
+    more = f" and {len(works) - 3} more" if len(works) > 3 else ""
+    return shown + more
+
+
+def _match(values, titled, by_slug):
+    """(work, None) or (None, reason) for one row."""
+    slug = values.get("work", "")
+    if slug and slug in by_slug:
+        return by_slug[slug], None
+    title = values.get("title", "")
+    key = compact(title)
+    if not key:
+        key = compact(values.get("title_ko", ""))
+    if not key:
+        return None, "title: missing"
+    candidates = titled.get(key, [])
+    if not candidates:
+        return None, "no work with this title on kcry"
+    artist = values.get("artist", "")
+    artist_key = compact(artist)
+    if artist_key:
+        candidates = [work for work in candidates if _credited(work, artist_key)]
+        if not candidates:
+            return None, f"no work with this title credits “{artist[:60]}”"
+    year, problem = _parse_year(values.get("year", ""))
+    if problem:
+        return None, problem
+    if year is not None:
+        candidates = [work for work in candidates if work.year == year]
+        if not candidates:
+            by = " by that artist" if artist_key else ""
+            return None, f"no work with this title{by} from {year}"
+    if len(candidates) > 1:
+        return None, (
+            f"ambiguous: {len(candidates)} works match ({_describe(candidates)}); "
+            "add the artist or the year"
+        )
+    return candidates[0], None
+
+
+def plan_import(data: bytes) -> ImportPlan:
+    """Read and check every row of a ratings CSV; nothing is written.
+
+    Raises ImportFileError when the file as a whole is unusable.
+    """
+    records = _records(_decode(data))
+    slugs = {values["work"] for _, values in records if values.get("work")}
+    by_slug = _works_by_slug(slugs) if slugs else {}
+    keys = set()
+    for _, values in records:
+        if values.get("work") in by_slug:
+            continue
+        key = compact(values.get("title", "")) or compact(values.get("title_ko", ""))
+        if key:
+            keys.add(key)
+    titled = _works_titled(keys) if keys else {}
+
+    plan = ImportPlan(rows=len(records))
+    first_row_of = {}  # work pk -> the PlannedRating that named it first
+    for number, values in records:
+        label = values.get("title") or values.get("title_ko") or values.get("work", "")
+        tears, problem = _parse_tears(values.get("tears", ""))
+        work = None
+        if problem is None:
+            work, problem = _match(values, titled, by_slug)
+        if problem is None:
+            earlier = first_row_of.get(work.pk)
+            if earlier is None:
+                planned = PlannedRating(row=number, work=work, tears=tears)
+                first_row_of[work.pk] = planned
+                plan.ratings.append(planned)
+                continue
+            if earlier.tears == tears:
+                continue  # the same rating twice: harmless
+            problem = f"rates {work.title} again (row {earlier.row} gives {earlier.tears})"
+        plan.problems.append(RowProblem(row=number, title=label[:120], reason=problem))
+    return plan
+
+
+def apply_import(*, member, plan: ImportPlan) -> ImportResult:
+    """Store every rating of a clean plan in one transaction (all or nothing)."""
+    if not plan.ok:
+        raise ValueError("Only a plan without problems can be applied.")
+    ratings = sorted(plan.ratings, key=lambda planned: planned.work.pk)
+    with transaction.atomic():
+        before = dict(
+            Rating.objects.filter(member=member, work__in=[p.work for p in ratings]).values_list(
+                "work_id", "tears"
+            )
+        )
+        added = changed = unchanged = 0
+        # Works in pk order: two imports touching the same works lock them in one order.
+        for planned in ratings:
+            services.rating_set(member=member, work=planned.work, tears=planned.tears)
+            old = before.get(planned.work.pk)
+            if old is None:
+                added += 1
+            elif old == planned.tears:
+                unchanged += 1
+            else:
+                changed += 1
+    return ImportResult(added=added, changed=changed, unchanged=unchanged)
