@@ -61,6 +61,7 @@ def take(out: Path):
 
     call_command("migrate", verbosity=0)
     make_site_data(load_founding_lists())
+    paint_posters()
     server = LiveServer("localhost")
     cookie = session_cookie(server)  # before Playwright: its event loop forbids the ORM
     out.mkdir(parents=True, exist_ok=True)
@@ -97,6 +98,54 @@ def take(out: Path):
             browser.close()
     finally:
         server.stop()
+
+
+def paint_posters():
+    """Stand-in posters (a gradient and the title) for every work."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw, ImageFont
+
+    from catalog.models import Work
+    from catalog.posters import make_thumbnail
+
+    fonts = [
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ]
+    font_path = next((font for font in fonts if Path(font).exists()), None)
+    palette = [
+        ((32, 58, 110), (150, 190, 230)),
+        ((70, 30, 80), (230, 150, 170)),
+        ((20, 70, 70), (160, 220, 200)),
+        ((90, 50, 20), (240, 200, 140)),
+    ]
+    works = Work.objects.order_by("pk")
+    for number, work in enumerate(works):
+        top, bottom = palette[number % len(palette)]
+        image = Image.new("RGB", (400, 600))
+        draw = ImageDraw.Draw(image)
+        for y in range(600):
+            mix = y / 599
+            draw.line(
+                [(0, y), (400, y)],
+                fill=tuple(round(a + (b - a) * mix) for a, b in zip(top, bottom, strict=True)),
+            )
+        if font_path:
+            font = ImageFont.truetype(font_path, 44)
+            draw.multiline_text(
+                (30, 380),
+                work.title.replace(" ", "\n", 2),
+                font=font,
+                fill=(255, 255, 255),
+                spacing=8,
+            )
+        buffer = BytesIO()
+        image.save(buffer, format="PNG")
+        work.poster = SimpleUploadedFile(f"{work.slug}.png", buffer.getvalue(), "image/png")
+        make_thumbnail(work)
+        work.save()
 
 
 if __name__ == "__main__":
