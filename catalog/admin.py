@@ -1,8 +1,20 @@
 from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 
-from .models import ContentNote, Credit, EditorialList, ListEntry, Person, Work
+from . import services
+from .models import (
+    ContentNote,
+    Credit,
+    EditorialList,
+    ListEntry,
+    Person,
+    Suggestion,
+    Work,
+    WorkNote,
+)
 from .posters import make_thumbnail
 
 
@@ -74,3 +86,199 @@ class EditorialListAdmin(PublishActionsMixin, SortableAdminBase, admin.ModelAdmi
     search_fields = ["title", "source_name"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ListEntryInline]
+
+
+@admin.register(WorkNote)
+class WorkNoteAdmin(admin.ModelAdmin):
+    """Members' votes on each work's notes; staff lock a note here (counts are read-only).
+
+    Adding a row for a note nobody has voted on yet lets staff lock it before any vote.
+    """
+
+    list_display = ["note", "work", "yes", "no", "is_locked", "is_staff_set"]
+    list_filter = ["is_locked", "note"]
+    list_select_related = ["note", "work"]
+    search_fields = ["work__title", "work__title_ko", "note__name"]
+    autocomplete_fields = ["work"]
+    readonly_fields = ["yes", "no", "created"]
+    actions = ["lock", "unlock"]
+
+    def get_queryset(self, request):
+        staff_set = Work.content_notes.through.objects.filter(
+            work_id=models.OuterRef("work_id"), contentnote_id=models.OuterRef("note_id")
+        )
+        return super().get_queryset(request).annotate(staff_set=models.Exists(staff_set))
+
+    @admin.display(boolean=True, description="set by staff", ordering="staff_set")
+    def is_staff_set(self, row):
+        return row.staff_set
+
+    @admin.action(description="Lock selected notes (no more votes)", permissions=["change"])
+    def lock(self, request, queryset):
+        count = queryset.update(is_locked=True)
+        self.message_user(request, f"Locked {count}.", messages.SUCCESS)
+
+    @admin.action(description="Unlock selected notes", permissions=["change"])
+    def unlock(self, request, queryset):
+        count = queryset.update(is_locked=False)
+        self.message_user(request, f"Unlocked {count}.", messages.SUCCESS)
+
+
+def https_url_fields(field, **kwargs):
+    """Form fields for model fields, taking links typed without a scheme as https."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
+class SuggestionDecisionForm(forms.ModelForm):
+    """The suggestion's fields (staff may correct them) plus the decision to take."""
+
+    DECISIONS = [
+        ("", "Decide later"),
+        ("approve", "Approve: create the work and its artist or director"),
+        ("merge", "Merge into the work chosen below"),
+        ("reject", "Reject, with the reason below"),
+    ]
+    decision = forms.ChoiceField(choices=DECISIONS, required=False, widget=forms.RadioSelect)
+
+    class Meta:
+        model = Suggestion
+        fields = [*Suggestion.SUBMITTED_FIELDS, "work", "staff_reason"]
+        formfield_callback = https_url_fields
+
+    def clean(self):
+        data = super().clean()
+        decision = data.get("decision")
+        if decision == "merge" and not data.get("work"):
+            self.add_error("work", "Pick the work to merge the suggestion into.")
+        if decision == "reject" and not (data.get("staff_reason") or "").strip():
+            self.add_error("staff_reason", "Give the member a reason for the rejection.")
+        if decision == "approve":
+            probe = Suggestion(
+                title=data.get("title", ""),
+                title_ko=data.get("title_ko", ""),
+                artist_or_director=data.get("artist_or_director", ""),
+            )
+            probe.fold()
+            existing = Work.objects.same_work(
+                title_keys=probe.title_keys, artist_key=probe.artist_key
+            ).first()
+            if existing is not None:
+                raise ValidationError(
+                    f"“{existing.title}” ({existing.slug}) is already in the catalog with the "
+                    "same title and artist: choose “Merge” and pick it instead."
+                )
+        return data
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(admin.ModelAdmin):
+    """The queue of members' suggestions.
+
+    Decide one on its page (approve, merge into a work, reject with a reason), or approve
+    several from the list. Every decision goes through catalog.services.
+    """
+
+    form = SuggestionDecisionForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = [
+        "title",
+        "title_ko",
+        "artist_or_director",
+        "kind",
+        "year",
+        "member",
+        "status",
+        "duplicate_count",
+        "created",
+    ]
+    list_filter = ["status", "kind"]
+    list_select_related = ["member"]
+    search_fields = ["title", "title_ko", "artist_or_director", "member__username"]
+    autocomplete_fields = ["work"]
+    readonly_fields = ["member", "status", "created", "decided", "decided_by", "same_work"]
+    date_hierarchy = "created"
+    actions = ["approve"]
+    fieldsets = [
+        (None, {"fields": ["member", "status", "created", "same_work"]}),
+        (
+            "The suggestion",
+            {
+                "fields": [
+                    "kind",
+                    "title",
+                    "title_ko",
+                    "artist_or_director",
+                    "year",
+                    "video_url",
+                    "reason",
+                ]
+            },
+        ),
+        ("Decision", {"fields": ["decision", "work", "staff_reason", "decided", "decided_by"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_duplicates()
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_pending:
+            return [*self.readonly_fields, *Suggestion.SUBMITTED_FIELDS, "work", "staff_reason"]
+        return self.readonly_fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not obj.is_pending:
+            decision = ["work", "staff_reason", "decided", "decided_by"]
+            return [*fieldsets[:2], ("Decision", {"fields": decision})]
+        return fieldsets
+
+    def has_add_permission(self, request):
+        return False  # suggestions come from members, through the site
+
+    @admin.display(description="duplicates", ordering="duplicates")
+    def duplicate_count(self, suggestion):
+        return suggestion.duplicates or ""
+
+    @admin.display(description="other pending suggestions of this work")
+    def same_work(self, suggestion):
+        others = Suggestion.objects.pending().same_work_as(suggestion).select_related("member")
+        return ", ".join(f"#{other.pk} by {other.member}" for other in others) or "none"
+
+    def save_model(self, request, obj, form, change):
+        obj.save()
+        decision = form.cleaned_data.get("decision")
+        try:
+            if decision == "approve":
+                work = services.suggestion_approve(suggestion=obj, staff=request.user)
+                self.message_user(request, f"Approved: “{work.title}” is in the catalog.")
+            elif decision == "merge":
+                services.suggestion_merge(
+                    suggestion=obj,
+                    work=form.cleaned_data["work"],
+                    staff=request.user,
+                    reason=form.cleaned_data.get("staff_reason", ""),
+                )
+                self.message_user(request, f"Merged into “{form.cleaned_data['work'].title}”.")
+            elif decision == "reject":
+                services.suggestion_reject(
+                    suggestion=obj, reason=form.cleaned_data["staff_reason"], staff=request.user
+                )
+                self.message_user(request, "Rejected; the member sees your reason.")
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+
+    @admin.action(description="Approve selected suggestions", permissions=["change"])
+    def approve(self, request, queryset):
+        approved = 0
+        for suggestion in queryset.pending().order_by("pk"):
+            try:
+                services.suggestion_approve(suggestion=suggestion, staff=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"#{suggestion.pk}: {' '.join(error.messages)}", messages.WARNING
+                )
+            else:
+                approved += 1
+        self.message_user(request, f"Approved {approved}.", messages.SUCCESS)

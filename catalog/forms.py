@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Work
+from .models import ContentNote, Suggestion, Work
 
 MAX_QUERY_LENGTH = 100
 
@@ -39,3 +39,42 @@ def first_error(form) -> str:
     """One readable sentence naming the first bad parameter."""
     field, errors = next(iter(form.errors.items()))
     return f"{field}: {errors[0]}"
+
+
+class SuggestionForm(forms.ModelForm):
+    video_url = forms.URLField(
+        label="Video URL",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text="Optional: the official video, if there is one.",
+    )
+    field_order = ["kind", "title", "title_ko", "artist_or_director", "year", "video_url"]
+
+    class Meta:
+        model = Suggestion
+        # video_url is declared above (to set its scheme) and placed by field_order.
+        fields = ["kind", "title", "title_ko", "artist_or_director", "year", "reason"]
+        labels = {
+            "kind": "Kind",
+            "title": "Title",
+            "title_ko": "Korean title",
+            "artist_or_director": "Artist or director",
+            "year": "Year",
+            "reason": "Why it makes people cry",
+        }
+        help_texts = {
+            "title_ko": "Optional, in Hangul.",
+            "year": "Optional: the year it came out.",
+            "reason": "A few sentences for staff, without spoilers if you can.",
+        }
+        widgets = {"reason": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
+
+
+class NotePreferencesForm(forms.Form):
+    notes = forms.ModelMultipleChoiceField(
+        label="Notes I never want unfolded",
+        queryset=ContentNote.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -1,16 +1,58 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from . import text
 from .posters import validate_poster
 
 
+class ContentNoteQuerySet(models.QuerySet):
+    def for_work(self, work, member=None):
+        """Every note, annotated as it stands for `work` (one query for the whole panel).
+
+        `is_staff_set`: staff put it on the work; `yes`/`no`: the community's votes;
+        `is_locked`: staff closed the votes; and for a member, `my_vote` (True, False or
+        None) and `is_avoided` (in their "never unfold" set).
+        """
+        staff_set = Work.content_notes.through.objects.filter(
+            work_id=work.pk, contentnote_id=OuterRef("pk")
+        )
+        notes = self.annotate(
+            row=FilteredRelation("work_rows", condition=Q(work_rows__work_id=work.pk)),
+            is_staff_set=Exists(staff_set),
+            yes=Coalesce(F("row__yes"), 0),
+            no=Coalesce(F("row__no"), 0),
+            is_locked=Coalesce(F("row__is_locked"), False),
+        )
+        if member is None or not member.is_authenticated:
+            return notes.annotate(
+                my_vote=Value(None, output_field=models.BooleanField(null=True)),
+                is_avoided=Value(False),
+            )
+        own = NoteVote.objects.filter(
+            member_id=member.pk, work_note__work_id=work.pk, work_note__note_id=OuterRef("pk")
+        )
+        avoided = NotePreference.objects.filter(member_id=member.pk, note_id=OuterRef("pk"))
+        return notes.annotate(
+            my_vote=Subquery(own.values("present")[:1]), is_avoided=Exists(avoided)
+        )
+
+
 class ContentNote(models.Model):
-    """A staff-set warning tag (e.g. "suicide"), shown folded before a work."""
+    """A warning tag from a fixed list (e.g. "suicide"), shown folded before a work.
+
+    Staff set notes on a work (`Work.content_notes`); members vote on them and may
+    propose others from the same list (`WorkNote`, `NoteVote`).
+    """
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=80)
+
+    objects = ContentNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -25,6 +67,13 @@ class PersonQuerySet(models.QuerySet):
         if not needle:
             return self.none()
         return self.filter(search_name__contains=needle)
+
+    def named(self, key: str):
+        """People whose name or Korean name folds (`text.compact`) to exactly `key`."""
+        if not key:
+            return self.none()
+        named = Q(search_name__startswith=key + "|") | Q(search_name__endswith="|" + key)
+        return self.filter(named)
 
 
 class Person(models.Model):
@@ -77,6 +126,23 @@ class WorkQuerySet(models.QuerySet):
                 to_attr="headline_credits",
             )
         )
+
+    def same_work(self, *, title_keys, artist_key):
+        """Works that are the one described: a title (English or Korean) and a credited
+        person's name equal to the given `text.compact` keys."""
+        title_match = Q(pk__in=[])
+        for key in filter(None, title_keys):
+            title_match |= Q(search_title__startswith=key + "|") | Q(
+                search_title__endswith="|" + key
+            )
+        if not artist_key:
+            return self.none()
+        credited = Credit.objects.filter(
+            Q(person__search_name__startswith=artist_key + "|")
+            | Q(person__search_name__endswith="|" + artist_key),
+            work=OuterRef("pk"),
+        )
+        return self.filter(title_match).filter(Exists(credited))
 
     def search(self, query: str):
         """Works whose title, Korean title or credited people contain every term.
@@ -253,3 +319,219 @@ class ListEntry(models.Model):
     @property
     def is_ranked(self):
         return not (self.is_honourable_mention or self.is_also_recommended)
+
+
+# --- community content notes ------------------------------------------------------------
+
+
+class WorkNote(models.Model):
+    """A content note as it stands for one work: the community's votes and a staff lock.
+
+    Created by the first vote (a "yes" proposes a note staff have not set) or by staff
+    in admin. `yes` and `no` are stored figures, changed only by catalog.services in the
+    same transaction as the vote, with F() expressions.
+    """
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="note_rows")
+    note = models.ForeignKey(ContentNote, on_delete=models.CASCADE, related_name="work_rows")
+    yes = models.PositiveIntegerField(default=0)
+    no = models.PositiveIntegerField(default=0)
+    is_locked = models.BooleanField(
+        "locked", default=False, help_text="Members can no longer vote on this note."
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["work", "note"]
+        verbose_name = "community content note"
+        constraints = [
+            models.UniqueConstraint(fields=["work", "note"], name="unique_work_note"),
+        ]
+
+    def __str__(self):
+        return f"{self.note.name} – {self.work.title}"
+
+
+class NoteVote(models.Model):
+    """A member's answer to "does this work show …?": present (yes) or not (no).
+
+    When a member's account is deleted the vote stays, anonymous, so the stored counts
+    remain exact.
+    """
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="content_note_votes",
+    )
+    work_note = models.ForeignKey(WorkNote, on_delete=models.CASCADE, related_name="votes")
+    present = models.BooleanField()
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    updated = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "work_note"], name="unique_note_vote"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} – {self.work_note}: {'yes' if self.present else 'no'}"
+
+
+class NotePreference(models.Model):
+    """A note a member never wants unfolded: works carrying it show a warning card."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="avoided_notes"
+    )
+    note = models.ForeignKey(ContentNote, on_delete=models.CASCADE, related_name="avoided_by")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "note"], name="unique_note_preference"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} avoids {self.note}"
+
+
+# --- suggestions ------------------------------------------------------------------------
+
+
+class SuggestionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=Suggestion.Status.PENDING)
+
+    def same_work_as(self, suggestion):
+        """Other suggestions of the same work: a shared title key and the same artist."""
+        return self.filter(same_work_condition(suggestion)).exclude(pk=suggestion.pk)
+
+    def with_duplicates(self):
+        """Annotate `duplicates`: how many other pending suggestions name the same work."""
+        others = (
+            Suggestion.objects.pending()
+            .filter(same_work_condition(None))
+            .exclude(pk=OuterRef("pk"))
+            .order_by()
+            .values("artist_key")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(duplicates=Coalesce(Subquery(others[:1]), 0))
+
+
+def same_work_condition(suggestion):
+    """Q for suggestions naming the same work as `suggestion` (or as OuterRef rows)."""
+
+    def ref(name):
+        return OuterRef(name) if suggestion is None else getattr(suggestion, name)
+
+    condition = Q(artist_key=ref("artist_key")) & (
+        Q(title_key=ref("title_key")) | Q(title_ko_key=ref("title_key"))
+    )
+    if suggestion is None:
+        by_korean = Q(title_key=ref("title_ko_key")) | (
+            Q(title_ko_key=ref("title_ko_key")) & ~Q(title_ko_key="")
+        )
+        return condition | (Q(artist_key=ref("artist_key")) & by_korean)
+    if suggestion.title_ko_key:
+        condition |= Q(artist_key=ref("artist_key")) & (
+            Q(title_key=ref("title_ko_key")) | Q(title_ko_key=ref("title_ko_key"))
+        )
+    return condition
+
+
+class Suggestion(models.Model):
+    """A member's suggestion of a missing work, waiting in the admin queue."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for staff"
+        APPROVED = "approved", "Approved: added to the catalog"
+        MERGED = "merged", "Merged into a work already in the catalog"
+        REJECTED = "rejected", "Not added"
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_suggestions"
+    )
+    kind = models.CharField(max_length=8, choices=Work.Kind.choices)
+    title = models.CharField(max_length=200)
+    title_ko = models.CharField("Korean title", max_length=200, blank=True)
+    artist_or_director = models.CharField("artist or director", max_length=120)
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    video_url = models.URLField("video URL", blank=True)
+    reason = models.TextField("why it makes people cry", max_length=2000)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    staff_reason = models.TextField(
+        "staff's reason", blank=True, max_length=1000, help_text="The member sees this."
+    )
+    work = models.ForeignKey(
+        Work,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        help_text="The work it became, or the work it was merged into.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    decided = models.DateTimeField(null=True, blank=True, editable=False)
+    # Folded (text.compact) copies for spotting the same work suggested twice.
+    title_key = models.CharField(max_length=200, editable=False, db_index=True)
+    title_ko_key = models.CharField(max_length=200, editable=False, blank=True)
+    artist_key = models.CharField(max_length=120, editable=False, db_index=True)
+
+    SUBMITTED_FIELDS = [
+        "kind",
+        "title",
+        "title_ko",
+        "artist_or_director",
+        "year",
+        "video_url",
+        "reason",
+    ]
+
+    objects = SuggestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        constraints = [
+            # One pending suggestion of a work per member (a double submission stores one).
+            models.UniqueConstraint(
+                fields=["member", "title_key", "artist_key"],
+                condition=Q(status="pending"),
+                name="unique_pending_suggestion",
+                violation_error_message="You have already suggested this work.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.artist_or_director})"
+
+    def save(self, *args, **kwargs):
+        self.fold()
+        super().save(*args, **kwargs)
+
+    def fold(self):
+        self.title_key = text.compact(self.title)
+        self.title_ko_key = text.compact(self.title_ko)
+        self.artist_key = text.compact(self.artist_or_director)
+
+    @property
+    def title_keys(self):
+        return [key for key in (self.title_key, self.title_ko_key) if key]
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING

@@ -1,12 +1,20 @@
 from django.urls import path
 
-from . import api, views
+from . import api, feeds, views
 
 app_name = "catalog"
 
 urlpatterns = [
     path("works/", views.WorkListView.as_view(), name="works"),
     path("works/<slug:slug>/", views.WorkDetailView.as_view(), name="work"),
+    path("works/<slug:slug>/content-notes/", views.content_note_vote, name="content-note-vote"),
+    path("account/content-notes/", views.note_preferences, name="note-preferences"),
+    path("suggest/", views.suggest, name="suggest"),
+    path("suggest/mine/", views.my_suggestions, name="my-suggestions"),
+    path("feeds/works/", feeds.NewWorksFeed(), name="feed-works"),
+    path("feeds/works/atom/", feeds.NewWorksAtomFeed(), name="feed-works-atom"),
+    path("feeds/lists/", feeds.NewListsFeed(), name="feed-lists"),
+    path("feeds/lists/atom/", feeds.NewListsAtomFeed(), name="feed-lists-atom"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
     path("lists/", views.ListIndexView.as_view(), name="lists"),
     path("lists/<slug:slug>/", views.ListDetailView.as_view(), name="list"),

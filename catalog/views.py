@@ -1,12 +1,17 @@
 from itertools import groupby
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Prefetch
+from django.shortcuts import redirect, render
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .forms import SearchForm, WorkFilterForm, first_error
-from .models import Credit, EditorialList, ListEntry, Person, Work
+from . import services
+from .forms import NotePreferencesForm, SearchForm, SuggestionForm, WorkFilterForm, first_error
+from .models import ContentNote, Credit, EditorialList, ListEntry, Person, Work
 from .pagination import paginate
 
 
@@ -37,7 +42,6 @@ class WorkDetailView(DetailView):
 
     def get_queryset(self):
         return Work.objects.published().prefetch_related(
-            "content_notes",
             Prefetch("credits", queryset=Credit.objects.select_related("person")),
             Prefetch(
                 "list_entries",
@@ -49,8 +53,61 @@ class WorkDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            credits_by_role=group_credits(self.object.credits.all()), **kwargs
+            credits_by_role=group_credits(self.object.credits.all()),
+            notes=content_notes_panel(self.object, self.request.user),
+            share=work_share(self.object),
+            **kwargs,
         )
+
+
+OPEN_GRAPH_TYPES = {
+    Work.Kind.MV: "video.other",
+    Work.Kind.SONG: "music.song",
+    Work.Kind.FILM: "video.movie",
+    Work.Kind.DRAMA: "video.tv_show",
+}
+
+
+def work_share(work):
+    """What the OpenGraph and Twitter card tags say about a work (paths, not addresses)."""
+    title = f"{work.title} ({work.title_ko})" if work.title_ko else work.title
+    return {
+        "type": OPEN_GRAPH_TYPES.get(work.kind, "website"),
+        "title": title,
+        "description": work.blurb or f"{work.get_kind_display()} on kcry: {title}",
+        "path": work.get_absolute_url(),
+        # The poster for now; a drawn share card may take its place.
+        "image": work.poster.url if work.poster else "",
+        "image_alt": f"Poster of {work.title}",
+    }
+
+
+def content_notes_panel(work, member):
+    """The work page's content notes, from one query.
+
+    `shown`: notes staff set or members voted on, majority first (a staff-set note counts
+    as confirmed); `carried`: those the work carries (staff-set or more yes than no);
+    `proposable`: the rest of the fixed list, for a member to propose; `guarded`: carried
+    notes the member chose never to see unfolded (the poster and video wait behind a card).
+    """
+    notes = list(ContentNote.objects.for_work(work, member))
+    for note in notes:
+        note.is_carried = note.is_staff_set or note.yes > note.no
+    shown = [note for note in notes if note.is_staff_set or note.is_locked or note.yes or note.no]
+    shown.sort(
+        key=lambda note: (
+            0 if note.is_staff_set else 1 if note.is_carried else 2,
+            note.no - note.yes,
+            note.name,
+        )
+    )
+    carried = [note for note in shown if note.is_carried]
+    return {
+        "shown": shown,
+        "carried": carried,
+        "proposable": [note for note in notes if note not in shown],
+        "guarded": [note for note in carried if note.is_avoided],
+    }
 
 
 class PersonDetailView(DetailView):
@@ -105,8 +162,29 @@ class ListDetailView(DetailView):
             ranked=[entry for entry in entries if entry.is_ranked],
             honourable=[entry for entry in entries if entry.is_honourable_mention],
             also_recommended=[entry for entry in entries if entry.is_also_recommended],
+            share={
+                "type": "article",
+                "title": self.object.title,
+                "description": self.object.intro or f"An editorial list on kcry: {self.object}",
+                "path": self.object.get_absolute_url(),
+                "image": list_poster(entries),
+                "image_alt": "Poster of a work on the list",
+            },
             **kwargs,
         )
+
+
+def list_poster(entries):
+    """The poster of the best-ranked work that has one (from the entries already read)."""
+    ranked = sorted(
+        (entry for entry in entries if entry.is_ranked and entry.position),
+        key=lambda entry: entry.position,
+    )
+    for entry in ranked:
+        for work in entry.works.all():
+            if work.poster:
+                return work.poster.url
+    return ""
 
 
 class SearchView(TemplateView):
@@ -125,3 +203,106 @@ class SearchView(TemplateView):
         return super().get_context_data(
             form=form, query=query, works=works, people=people, **kwargs
         )
+
+
+# --- community content notes --------------------------------------------------------------
+
+VOTES = {"yes": True, "no": False}
+
+
+def write_error(request, status, message, back_url=None):
+    context = {"status": status, "message": message, "back_url": back_url}
+    return render(request, "catalog/write_error.html", context, status=status)
+
+
+def content_note_vote(request, slug):
+    if request.method != "POST":
+        response = write_error(request, 405, "Only POST is allowed here: use the form on the page.")
+        response["Allow"] = "POST"
+        return response
+    work = Work.objects.published().filter(slug=slug).first()
+    if work is None:
+        return write_error(request, 404, f"There is no work “{slug[:80]}”.")
+    back = work.get_absolute_url()
+    if not request.user.is_authenticated:
+        messages.info(request, "Log in to vote on content notes; you will come back here.")
+        return redirect_to_login(back)
+    note = ContentNote.objects.filter(slug=request.POST.get("note", "")).first()
+    if note is None:
+        return write_error(request, 400, "note: choose a content note from the list.", back)
+    vote = request.POST.get("vote", "")
+    try:
+        if vote == "withdraw":
+            removed = services.content_note_vote_withdraw(member=request.user, work=work, note=note)
+            text = "Your vote was withdrawn." if removed else "You had not voted on this note."
+        elif vote in VOTES:
+            services.content_note_vote(
+                member=request.user, work=work, note=note, present=VOTES[vote]
+            )
+            text = f"You voted {vote} on “{note.name}”."
+        else:
+            return write_error(request, 400, "vote: answer yes or no.", back)
+    except ValidationError as error:
+        return write_error(request, 400, error.messages[0], back)
+    messages.success(request, text)
+    return redirect(f"{back}#content-notes")
+
+
+@login_required
+def note_preferences(request):
+    chosen = ContentNote.objects.filter(avoided_by__member=request.user)
+    data = request.POST if request.method == "POST" else None
+    form = NotePreferencesForm(data, initial={"notes": chosen})
+    if request.method == "POST":
+        if form.is_valid():
+            kept = services.note_preferences_set(
+                member=request.user, notes=form.cleaned_data["notes"]
+            )
+            messages.success(
+                request,
+                f"Saved: {len(kept)} note{'s' if len(kept) != 1 else ''} will stay folded "
+                "behind a warning card.",
+            )
+            return redirect("catalog:note-preferences")
+        return render(request, "catalog/note_preferences.html", {"form": form}, status=400)
+    return render(request, "catalog/note_preferences.html", {"form": form})
+
+
+# --- suggestions ----------------------------------------------------------------------------
+
+
+@login_required
+def suggest(request):
+    form = SuggestionForm(request.POST if request.method == "POST" else None)
+    existing = None
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.suggestion_submit(member=request.user, **form.cleaned_data)
+            except services.AlreadyInCatalog as error:
+                existing = error.work
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                messages.success(
+                    request, "Thank you: your suggestion is waiting for staff. Its status is here."
+                )
+                return redirect("catalog:my-suggestions")
+        context = {"form": form, "existing": existing}
+        return render(request, "catalog/suggest.html", context, status=400)
+    return render(request, "catalog/suggest.html", {"form": form})
+
+
+@login_required
+def my_suggestions(request):
+    suggestions = request.user.work_suggestions.select_related("work")
+    page = paginate(request, suggestions, settings.KCRY_WORKS_PER_PAGE)
+    return render(
+        request,
+        "catalog/my_suggestions.html",
+        {"page_obj": page, "suggestions": page.object_list},
+    )

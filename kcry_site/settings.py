@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "csp",
     "adminsortable2",
     "catalog",
@@ -170,6 +171,9 @@ KCRY_COMMENT_RATE = (
 )
 KCRY_COMMENT_MOMENT_MAX_SECONDS = env.int("KCRY_COMMENT_MOMENT_MAX_SECONDS", default=20 * 60)
 KCRY_COMMENTS_PER_PAGE = env.int("KCRY_COMMENTS_PER_PAGE", default=20)
+
+# Work suggestions (catalog): how many may wait for staff per member at once.
+KCRY_SUGGESTIONS_PENDING_MAX = env.int("KCRY_SUGGESTIONS_PENDING_MAX", default=10)
 # Newest visible comments in a work's comment feed (RSS and Atom).
 KCRY_COMMENT_FEED_ITEMS = env.int("KCRY_COMMENT_FEED_ITEMS", default=30)
 

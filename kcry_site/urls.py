@@ -1,9 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
+from catalog.sitemaps import ListSitemap, PersonSitemap, StaticSitemap, WorkSitemap
+
 from . import accounts, member_data_views, views
+
+SITEMAPS = {
+    "pages": StaticSitemap(["home", "catalog:works", "catalog:lists", "votes:rankings"]),
+    "works": WorkSitemap,
+    "lists": ListSitemap,
+    "people": PersonSitemap,
+}
 
 handler400 = views.bad_request
 handler404 = views.page_not_found
@@ -12,6 +22,7 @@ handler500 = views.server_error
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.health, name="health"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("catalog.urls")),
     # A member's own data (mixes votes and comments, so it lives here).
     path("u/<str:username>/data/", member_data_views.data_page, name="member-data"),

@@ -186,3 +186,37 @@ def csv_upload(rows, name="ratings.csv", encoding="utf-8"):
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     return SimpleUploadedFile(name, buffer.getvalue().encode(encoding), content_type="text/csv")
+
+
+# --- catalog: community content notes and suggestions ------------------------------------
+
+
+class ContentNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.ContentNote"
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Heavy theme {n}")
+    slug = factory.Sequence(lambda n: f"heavy-theme-{n}")
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    """A pending suggestion stored directly; the site stores them through
+    `catalog.services.suggestion_submit`, which also refuses duplicates."""
+
+    class Meta:
+        model = "catalog.Suggestion"
+
+    member = factory.SubFactory(UserFactory)
+    kind = "song"
+    title = factory.Sequence(lambda n: f"Unlisted Ballad {n}")
+    artist_or_director = factory.Sequence(lambda n: f"Singer {n}")
+    year = 2019
+    reason = "The bridge, every time."
+
+
+def note_vote(member, work, note, present=True):
+    """Vote on a content note as the site does (counts updated in the same transaction)."""
+    from catalog.services import content_note_vote
+
+    return content_note_vote(member=member, work=work, note=note, present=present)

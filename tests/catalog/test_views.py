@@ -61,7 +61,7 @@ def test_work_page_shows_facts_credits_lists_and_folded_content_notes(client, fo
     body = response.content.decode()
     assert response.status_code == 200
     assert "Park Bom" in body
-    assert '<details class="content-notes">' in body
+    assert '<details class="content-notes" id="content-notes">' in body
     assert "Terminal illness" in body
     # The warning comes before anything else in the article.
     assert body.index("content-notes") < body.index('id="work-title"')

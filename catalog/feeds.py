@@ -1,0 +1,83 @@
+"""RSS and Atom feeds of what is new in the catalog: works and editorial lists."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import EditorialList, Work
+
+FEED_ITEMS = 30
+
+
+class NewWorksFeed(Feed):
+    title = "kcry: new works"
+    description = "Korean music videos, songs, films and dramas newly added to kcry."
+
+    def link(self):
+        return reverse("catalog:works")
+
+    def feed_url(self):
+        return reverse("catalog:feed-works")
+
+    def items(self):
+        return Work.objects.published().with_artists().order_by("-created", "-pk")[:FEED_ITEMS]
+
+    def item_title(self, work):
+        title = f"{work.title} ({work.title_ko})" if work.title_ko else work.title
+        return f"{title} – {work.get_kind_display()}"
+
+    def item_description(self, work):
+        people = ", ".join(credit.person.name for credit in work.headline_credits)
+        facts = " · ".join(str(part) for part in (people, work.year) if part)
+        return f"{facts}\n\n{work.blurb}".strip() if work.blurb else facts
+
+    def item_pubdate(self, work):
+        return work.created
+
+    def item_updateddate(self, work):
+        return work.updated
+
+    def item_categories(self, work):
+        return [work.get_kind_display()]
+
+
+class NewWorksAtomFeed(NewWorksFeed):
+    feed_type = Atom1Feed
+    subtitle = NewWorksFeed.description
+
+    def feed_url(self):
+        return reverse("catalog:feed-works-atom")
+
+
+class NewListsFeed(Feed):
+    title = "kcry: new lists"
+    description = "Editorial lists of the saddest Korean works, newest first."
+
+    def link(self):
+        return reverse("catalog:lists")
+
+    def feed_url(self):
+        return reverse("catalog:feed-lists")
+
+    def items(self):
+        return EditorialList.objects.published().order_by("-created", "-pk")[:FEED_ITEMS]
+
+    def item_title(self, editorial_list):
+        return editorial_list.title
+
+    def item_description(self, editorial_list):
+        return editorial_list.intro
+
+    def item_pubdate(self, editorial_list):
+        return editorial_list.created
+
+    def item_updateddate(self, editorial_list):
+        return editorial_list.updated
+
+
+class NewListsAtomFeed(NewListsFeed):
+    feed_type = Atom1Feed
+    subtitle = NewListsFeed.description
+
+    def feed_url(self):
+        return reverse("catalog:feed-lists-atom")

@@ -1,0 +1,337 @@
+"""Every community write of the catalog: content-note votes and preferences, suggestions.
+
+Keyword-only functions that validate, then write inside `transaction.atomic`; views and
+admin actions call these and nothing else. Bad input raises ValidationError (a dict
+keyed by form field where one field is at fault); an anonymous caller raises
+PermissionDenied. Stored vote counts change with F() expressions in the same
+transaction as the vote.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .models import (
+    ContentNote,
+    Credit,
+    NotePreference,
+    NoteVote,
+    Person,
+    Suggestion,
+    Work,
+    WorkNote,
+)
+
+
+def _check_member(member):
+    if member is None or not member.is_authenticated or not member.is_active:
+        raise PermissionDenied("Log in to do that.")
+
+
+def _check_staff(staff):
+    if staff is None or not staff.is_authenticated or not staff.is_staff:
+        raise PermissionDenied("Only staff decide on suggestions.")
+
+
+# --- content notes -------------------------------------------------------------------
+
+
+def _check_work_and_note(work, note):
+    if not isinstance(work, Work) or work.pk is None or not work.is_published:
+        raise ValidationError("There is no such work.", code="unknown_work")
+    if not isinstance(note, ContentNote) or note.pk is None:
+        raise ValidationError("There is no such content note.", code="unknown_note")
+
+
+def _locked_message(note, work):
+    return f"Staff have locked the note “{note.name}” for {work.title}: votes are closed."
+
+
+def content_note_vote(*, member, work, note, present) -> NoteVote:
+    """Record `member`'s yes (present=True) or no on `note` for `work`; change a vote.
+
+    A yes on a note the work does not carry yet proposes it (creating its per-work row);
+    a no needs something to answer, so it is refused there. Locked notes refuse votes.
+    """
+    _check_member(member)
+    _check_work_and_note(work, note)
+    if not isinstance(present, bool):
+        raise ValidationError("A vote on a content note is yes or no.", code="vote")
+    with transaction.atomic():
+        row = WorkNote.objects.select_for_update().filter(work=work, note=note).first()
+        if row is None:
+            staff_set = work.content_notes.filter(pk=note.pk).exists()
+            if not present and not staff_set:
+                raise ValidationError(
+                    f"Nobody has proposed “{note.name}” for {work.title}; vote yes to propose it.",
+                    code="not_proposed",
+                )
+            try:
+                with transaction.atomic():
+                    row = WorkNote.objects.create(work=work, note=note)
+            except IntegrityError:  # a simultaneous first vote created it
+                pass
+            row = WorkNote.objects.select_for_update().get(work=work, note=note)
+        if row.is_locked:
+            raise ValidationError(_locked_message(note, work), code="locked")
+        vote = NoteVote.objects.select_for_update().filter(member=member, work_note=row).first()
+        if vote is None:
+            try:
+                with transaction.atomic():
+                    vote = NoteVote.objects.create(member=member, work_note=row, present=present)
+            except IntegrityError:
+                # A double submission won the race: treat this one as a change of it.
+                vote = NoteVote.objects.select_for_update().get(member=member, work_note=row)
+            else:
+                _count(row, present, +1)
+                return vote
+        if vote.present == present:
+            return vote
+        _count(row, vote.present, -1)
+        NoteVote.objects.filter(pk=vote.pk).update(present=present, updated=timezone.now())
+        vote.present = present
+        _count(row, present, +1)
+        return vote
+
+
+def content_note_vote_withdraw(*, member, work, note) -> bool:
+    """Take back `member`'s vote on `note` for `work`; False when there was none."""
+    _check_member(member)
+    _check_work_and_note(work, note)
+    with transaction.atomic():
+        row = WorkNote.objects.select_for_update().filter(work=work, note=note).first()
+        if row is None:
+            return False
+        if row.is_locked:
+            raise ValidationError(_locked_message(note, work), code="locked")
+        vote = NoteVote.objects.select_for_update().filter(member=member, work_note=row).first()
+        if vote is None:
+            return False
+        vote.delete()
+        _count(row, vote.present, -1)
+        return True
+
+
+def _count(row, present, sign):
+    column = "yes" if present else "no"
+    WorkNote.objects.filter(pk=row.pk).update(**{column: F(column) + sign})
+
+
+def note_preferences_set(*, member, notes) -> set:
+    """Make `notes` exactly the set of notes `member` never wants unfolded."""
+    _check_member(member)
+    wanted = {note.pk for note in notes}
+    if ContentNote.objects.filter(pk__in=wanted).count() != len(wanted):
+        raise ValidationError("There is no such content note.", code="unknown_note")
+    with transaction.atomic():
+        NotePreference.objects.filter(member=member).exclude(note_id__in=wanted).delete()
+        NotePreference.objects.bulk_create(
+            [NotePreference(member=member, note_id=pk) for pk in wanted], ignore_conflicts=True
+        )
+    return wanted
+
+
+# --- suggestions ---------------------------------------------------------------------
+
+
+class AlreadyInCatalog(ValidationError):
+    """The suggested work is already in the catalog: `work` is the one it names."""
+
+    def __init__(self, work):
+        super().__init__(f"“{work.title}” is already in the catalog.", code="in_catalog")
+        self.work = work
+
+
+SUGGESTION_FIELDS = ["kind", "title", "title_ko", "artist_or_director", "year", "video_url"]
+
+
+def suggestion_submit(
+    *, member, kind, title, artist_or_director, reason, title_ko="", year=None, video_url=""
+) -> Suggestion:
+    """Store a member's suggestion of a missing work, or refuse it.
+
+    Refused, storing nothing: invalid fields; a work already in the catalog with the same
+    folded title (English or Korean) and artist (AlreadyInCatalog, naming the work); the
+    same member's own pending suggestion of it; too many pending suggestions. A pending
+    suggestion of the same work by another member is fine: staff see both as duplicates.
+    """
+    _check_member(member)
+    suggestion = Suggestion(
+        member=member,
+        kind=kind,
+        title=(title or "").strip(),
+        title_ko=(title_ko or "").strip(),
+        artist_or_director=(artist_or_director or "").strip(),
+        year=year,
+        video_url=(video_url or "").strip(),
+        reason=(reason or "").strip(),
+    )
+    suggestion.fold()
+    errors = {}
+    reason_limit = Suggestion._meta.get_field("reason").max_length
+    if not suggestion.reason:
+        errors["reason"] = "Tell staff why it makes people cry."
+    elif len(suggestion.reason) > reason_limit:
+        errors["reason"] = (
+            f"Keep it under {reason_limit:,} characters; this has {len(suggestion.reason):,}."
+        )
+    if not suggestion.title_key:
+        errors["title"] = "Give the title in letters or digits."
+    if not suggestion.artist_key:
+        errors["artist_or_director"] = "Name the artist or director in letters or digits."
+    try:
+        suggestion.full_clean(exclude=["member"], validate_constraints=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, messages[0])
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        existing = (
+            Work.objects.same_work(
+                title_keys=suggestion.title_keys, artist_key=suggestion.artist_key
+            )
+            .order_by("-is_published", "pk")
+            .first()
+        )
+        if existing is not None:
+            raise AlreadyInCatalog(existing)
+        own = Suggestion.objects.pending().filter(member=member)
+        if own.same_work_as(suggestion).exists():
+            raise ValidationError(
+                "You have already suggested this work; it is waiting for staff.",
+                code="duplicate",
+            )
+        limit = settings.KCRY_SUGGESTIONS_PENDING_MAX
+        if own.count() >= limit:
+            raise ValidationError(
+                f"You have {limit} suggestions waiting for staff; "
+                "suggest more once they have been decided.",
+                code="too_many",
+            )
+        try:
+            with transaction.atomic():
+                suggestion.save()
+        except IntegrityError:
+            raise ValidationError(
+                "You have already suggested this work; it is waiting for staff.",
+                code="duplicate",
+            ) from None
+    return suggestion
+
+
+def _lock_pending(suggestion):
+    locked = Suggestion.objects.select_for_update().filter(pk=suggestion.pk).first()
+    if locked is None:
+        raise ValidationError("There is no such suggestion.", code="unknown")
+    if not locked.is_pending:
+        raise ValidationError(
+            f"“{locked.title}” was already decided ({locked.get_status_display()}).",
+            code="decided",
+        )
+    return locked
+
+
+def _decide(suggestion, *, status, staff, work=None, reason=""):
+    now = timezone.now()
+    Suggestion.objects.filter(pk=suggestion.pk).update(
+        status=status, work=work, staff_reason=reason, decided_by=staff, decided=now
+    )
+    suggestion.status, suggestion.work, suggestion.staff_reason = status, work, reason
+    suggestion.decided_by, suggestion.decided = staff, now
+
+
+def _settle_duplicates(suggestion, work, staff):
+    """The other pending suggestions of the same work are merged into it too."""
+    others = Suggestion.objects.pending().same_work_as(suggestion).select_for_update()
+    for other in others.order_by("pk"):
+        _decide(
+            other,
+            status=Suggestion.Status.MERGED,
+            staff=staff,
+            work=work,
+            reason="Suggested by more than one member; it is in the catalog now.",
+        )
+
+
+def _unique_slug(model, *candidates, fallback):
+    base = next((slug for slug in (slugify(c)[:200] for c in candidates) if slug), fallback)
+    slug, number = base, 1
+    while model.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def suggestion_approve(*, suggestion, staff) -> Work:
+    """Create the suggested work, its artist or director (reused when already known by
+    folded name) and the credit between them; published at once.
+
+    De-duplication: if the catalog already has a work with the same folded title and
+    artist, approval is refused with a message naming it (staff merge instead), so that
+    approving never creates a second copy. Other pending suggestions of the same work
+    are merged into the new one.
+    """
+    _check_staff(staff)
+    with transaction.atomic():
+        suggestion = _lock_pending(suggestion)
+        existing = Work.objects.same_work(
+            title_keys=suggestion.title_keys, artist_key=suggestion.artist_key
+        ).first()
+        if existing is not None:
+            raise ValidationError(
+                f"“{existing.title}” ({existing.slug}) is already in the catalog with the same "
+                "title and artist: merge the suggestion into it instead.",
+                code="in_catalog",
+            )
+        name = suggestion.artist_or_director
+        person = Person.objects.named(suggestion.artist_key).order_by("pk").first()
+        if person is None:
+            person = Person.objects.create(
+                name=name, slug=_unique_slug(Person, name, fallback="person")
+            )
+        work = Work.objects.create(
+            kind=suggestion.kind,
+            title=suggestion.title,
+            title_ko=suggestion.title_ko,
+            slug=_unique_slug(Work, suggestion.title, suggestion.title_ko, fallback="work"),
+            year=suggestion.year,
+            video_url=suggestion.video_url,
+        )
+        moving_picture = suggestion.kind in (Work.Kind.FILM, Work.Kind.DRAMA)
+        role = Credit.Role.DIRECTOR if moving_picture else Credit.Role.ARTIST
+        Credit.objects.create(work=work, person=person, role=role)
+        _decide(suggestion, status=Suggestion.Status.APPROVED, staff=staff, work=work)
+        _settle_duplicates(suggestion, work, staff)
+    return work
+
+
+def suggestion_merge(*, suggestion, work, staff, reason="") -> Suggestion:
+    """Mark the suggestion (and its pending duplicates) as the existing `work`."""
+    _check_staff(staff)
+    if not isinstance(work, Work) or work.pk is None:
+        raise ValidationError({"work": "Pick the work to merge the suggestion into."})
+    with transaction.atomic():
+        suggestion = _lock_pending(suggestion)
+        reason = (reason or "").strip() or "It is already in the catalog."
+        _decide(suggestion, status=Suggestion.Status.MERGED, staff=staff, work=work, reason=reason)
+        _settle_duplicates(suggestion, work, staff)
+    return suggestion
+
+
+def suggestion_reject(*, suggestion, reason, staff) -> Suggestion:
+    """Turn the suggestion down with a reason the member sees (required)."""
+    _check_staff(staff)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"staff_reason": "Give the member a reason for the rejection."})
+    limit = Suggestion._meta.get_field("staff_reason").max_length
+    if len(reason) > limit:
+        raise ValidationError({"staff_reason": f"Keep the reason under {limit} characters."})
+    with transaction.atomic():
+        suggestion = _lock_pending(suggestion)
+        _decide(suggestion, status=Suggestion.Status.REJECTED, staff=staff, reason=reason)
+    return suggestion
