@@ -297,10 +297,19 @@ def _cached(kind, figures, work, draw):
     return Card(png=png, etag=etag)
 
 
+def stats_of(work):
+    """The work's figures row (None before its first rating); no query when the work
+    was read with select_related("tear_stats")."""
+    try:
+        return work.tear_stats
+    except WorkStats.DoesNotExist:
+        return None
+
+
 def work_figures(work, stats=None):
     """What a work's card shows (and therefore its cache key)."""
     if stats is None:
-        stats = WorkStats.objects.filter(pk=work.pk).first()
+        stats = stats_of(work)
     return {
         "work": work.pk,
         "title": work.title,

@@ -25,7 +25,7 @@ from catalog.models import EditorialList, Work
 from catalog.pagination import paginate
 
 from . import cards, exporting, members, panels, services
-from .models import Rating, Tears, WorkStats
+from .models import Rating, Tears
 from .rankings import Order, RankingForm, rows_of
 
 User = get_user_model()
@@ -292,8 +292,8 @@ def _card_response(request, etag, make_card):
 
 
 def work_card(request, slug):
-    work = get_object_or_404(Work.objects.published(), slug=slug)
-    stats = WorkStats.objects.filter(pk=work.pk).first()
+    work = get_object_or_404(Work.objects.published().select_related("tear_stats"), slug=slug)
+    stats = cards.stats_of(work)
     return _card_response(
         request, cards.work_card_etag(work, stats), lambda: cards.work_card(work, stats)
     )

@@ -1,0 +1,100 @@
+import xml.etree.ElementTree as ET
+
+import pytest
+import time_machine
+
+from comments.services import comment_delete, comment_hide, comment_post
+from tests.factories import CommentFactory, WorkFactory
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def rss_items(response):
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    channel = ET.fromstring(response.content).find("channel")
+    return channel, channel.findall("item")
+
+
+def test_rss_feed_lists_visible_comments_newest_first(client, film, member, other, moderator):
+    with time_machine.travel("2025-03-01 12:00 +09:00", tick=False):
+        old, _ = comment_post(author=member, target=film, body="The first time I saw it…")
+    with time_machine.travel("2025-03-02 12:00 +09:00", tick=False):
+        new, _ = comment_post(author=other, target=film, body="Saw it again <b>today</b>.")
+        reply, _ = comment_post(author=member, target=film, body="Same here", parent=new)
+    hidden, _ = comment_post(author=other, target=film, body="Rude words")
+    comment_hide(comments=hidden, moderator=moderator)
+    gone, _ = comment_post(author=member, target=film, body="Never mind")
+    comment_delete(comment=gone, member=member)
+    CommentFactory(work=WorkFactory(), body="Another work's thread")
+
+    channel, items = rss_items(client.get("/works/ode-to-my-father/comments/feed/"))
+    assert channel.findtext("title") == "Comments on Ode to My Father · kcry"
+    assert channel.findtext("link").endswith("/works/ode-to-my-father/#comments")
+    descriptions = [item.findtext("description") for item in items]
+    assert len(items) == 3
+    assert "Same here" in descriptions[0] and "The first time" in descriptions[2]
+    assert not any("Rude words" in text or "Never mind" in text for text in descriptions)
+    assert items[0].findtext("title") == "jiwoo replied"
+    # Member text reaches feed readers as escaped HTML, never as markup.
+    assert "&lt;b&gt;today&lt;/b&gt;" in descriptions[1]
+    # Each item links to the comment's permalink.
+    assert items[1].findtext("link").endswith(f"/comments/{new.pk}/")
+
+
+def test_spoilers_stay_closed_in_the_feed(client, film, member):
+    comment_post(author=member, target=film, body="He dies at the end.", spoiler=True)
+    response = client.get("/works/ode-to-my-father/comments/feed/")
+    _, items = rss_items(response)
+    assert "He dies" not in response.content.decode()
+    assert "Spoiler — open the thread to read" in items[0].findtext("description")
+    assert items[0].findtext("title") == "jiwoo commented (spoiler)"
+
+
+def test_atom_feed(client, mv, member):
+    comment, _ = comment_post(
+        author=member, target=mv, body="Tears at the chorus", moment_seconds=75
+    )
+    response = client.get("/works/haru-haru/comments/feed/atom/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 1
+    assert entries[0].find(f"{ATOM}link").get("href").endswith(f"/comments/{comment.pk}/")
+    assert entries[0].find(f"{ATOM}author").findtext(f"{ATOM}name") == "jiwoo"
+    summary = entries[0].findtext(f"{ATOM}summary")
+    assert "Tears at 1:15" in summary and "Tears at the chorus" in summary
+
+
+def test_feed_size_is_bounded(client, film, settings, django_assert_max_num_queries):
+    settings.KCRY_COMMENT_FEED_ITEMS = 5
+    for _ in range(8):
+        CommentFactory(work=film)
+    with django_assert_max_num_queries(2):
+        _, items = rss_items(client.get("/works/ode-to-my-father/comments/feed/"))
+    assert len(items) == 5
+
+
+def test_feeds_of_unknown_or_unpublished_works_are_404(client):
+    WorkFactory(slug="draft", is_published=False)
+    assert client.get("/works/draft/comments/feed/").status_code == 404
+    assert client.get("/works/nothing/comments/feed/atom/").status_code == 404
+
+
+def test_work_page_links_its_comment_feeds(client, film):
+    html = client.get("/works/ode-to-my-father/").content.decode()
+    assert (
+        '<a href="/works/ode-to-my-father/comments/feed/" rel="alternate" '
+        'type="application/rss+xml">RSS</a>'
+    ) in html
+    assert 'href="/works/ode-to-my-father/comments/feed/atom/" rel="alternate"' in html
+
+
+def test_list_threads_have_no_comment_feed_link(client):
+    from tests.factories import EditorialListFactory
+
+    EditorialListFactory(slug="saddest")
+    assert "comments/feed/" not in client.get("/lists/saddest/").content.decode()
