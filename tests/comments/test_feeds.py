@@ -98,3 +98,16 @@ def test_list_threads_have_no_comment_feed_link(client):
 
     EditorialListFactory(slug="saddest")
     assert "comments/feed/" not in client.get("/lists/saddest/").content.decode()
+
+
+def test_feed_links_tag_gives_head_links(film):
+    from django.template import Context, Template
+
+    html = Template("{% load comments_tags %}{% comment_feed_links work %}").render(
+        Context({"work": film})
+    )
+    assert (
+        '<link rel="alternate" type="application/rss+xml" title="Comments on Ode to My Father '
+        '(RSS)" href="/works/ode-to-my-father/comments/feed/">'
+    ) in html
+    assert 'type="application/atom+xml"' in html

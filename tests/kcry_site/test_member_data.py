@@ -232,3 +232,21 @@ def test_import_needs_the_csrf_token(member):
     upload = csv_upload([["title", "tears"], ["Sad", "5"]])
     assert client.post("/u/jisoo/data/import/", {"file": upload}).status_code == 403
     assert not Rating.objects.exists()
+
+
+def test_exports_need_a_bounded_number_of_queries(
+    owner_client, member, settings, django_assert_max_num_queries
+):
+    settings.KCRY_COMMENT_RATE = (1000, 60)
+    lists = [EditorialListFactory() for _ in range(3)]
+    for n in range(30):
+        work = WorkFactory()
+        rate(member, work, n % 6)
+        comment_post(author=member, target=work if n % 2 else lists[n % 3], body=f"Comment {n}")
+    for editorial_list in lists:
+        react(member, editorial_list, "moved")
+    with django_assert_max_num_queries(8):
+        data = owner_client.get("/u/jisoo/data/all.json").json()
+    assert (len(data["ratings"]), len(data["comments"]), len(data["reactions"])) == (30, 30, 3)
+    with django_assert_max_num_queries(8):
+        assert owner_client.get("/u/jisoo/data/").status_code == 200
