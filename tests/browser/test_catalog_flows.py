@@ -32,7 +32,8 @@ def test_visitor_browses_a_list_opens_a_work_and_searches_in_hangul(
     notes = page.locator("details.content-notes")
     expect(notes).not_to_have_attribute("open", "")
     expect(notes.get_by_text("Terminal illness")).to_be_hidden()
-    notes.locator("summary").click()
+    notes.locator("summary").focus()  # opened from the keyboard
+    page.keyboard.press("Enter")
     expect(notes.get_by_text("Terminal illness")).to_be_visible()
     expect(page.get_by_role("link", name="Top 10 Saddest K-Pop Music Videos")).to_be_visible()
 
@@ -88,7 +89,12 @@ def pick_autocomplete(page, select_id, text):
     """Choose an option in an admin autocomplete (select2) widget by typing."""
     page.locator(f"#{select_id} + .select2").click()
     page.locator(".select2-container--open .select2-search__field").fill(text)
-    page.locator(".select2-results__option", has_text=text).first.click()
+    # Wait for the answer to the typed query, not the list shown on opening.
+    options = page.locator(".select2-container--open .select2-results__option")
+    expect(options).to_have_count(1)
+    expect(options).to_contain_text(text)
+    options.click()
+    expect(page.locator(f"#{select_id} option:checked")).to_contain_text(text)
 
 
 def test_staff_curate_a_work_and_a_list_and_the_public_pages_follow(
