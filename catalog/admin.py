@@ -227,6 +227,11 @@ class SuggestionAdmin(admin.ModelAdmin):
             return [*self.readonly_fields, *Suggestion.SUBMITTED_FIELDS, "work", "staff_reason"]
         return self.readonly_fields
 
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and not obj.is_pending:
+            kwargs["form"] = forms.ModelForm  # decided: nothing left to choose
+        return super().get_form(request, obj, **kwargs)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and not obj.is_pending:
