@@ -356,3 +356,18 @@ def test_the_work_page_costs_the_same_queries_with_few_and_many_notes(client):
     grow(works=6, notes=8, voters=6)
     assert work_page_queries(client) == visitor_small
     assert work_page_queries(member_client) == member_small
+
+
+def test_staff_lock_notes_from_the_admin_list_and_votes_stop(client, work, suicide):
+    staff = get_user_model().objects.create_superuser("editor", "e@example.com", "pw-12345-x")
+    note_vote(UserFactory(), work, suicide, True)
+    client.force_login(staff)
+    changelist = reverse("admin:catalog_worknote_changelist")
+    assert client.get(changelist).status_code == 200
+    row = WorkNote.objects.get()
+    response = client.post(changelist, {"action": "lock", "_selected_action": [row.pk]})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.is_locked
+    with pytest.raises(ValidationError, match="locked"):
+        note_vote(UserFactory(), work, suicide, False)
