@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.static import serve
 
 from catalog.sitemaps import ListSitemap, PersonSitemap, StaticSitemap, WorkSitemap
 
@@ -39,11 +38,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # Uploaded posters. Behind a real web server, point it at MEDIA_ROOT instead.
-    path(
-        f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-        serve,
-        {"document_root": settings.MEDIA_ROOT},
-    ),
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media, name="media"),
 ]
 
 if settings.KCRY_BENCH_VIEW:

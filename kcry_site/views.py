@@ -6,12 +6,14 @@ HTML page and people never get raw JSON.
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 from django.views.generic import TemplateView
 
 from catalog.models import EditorialList, Work
@@ -40,6 +42,11 @@ def health(request):
         logger.exception("Health check: database unreachable")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def media(request, path):
+    """Uploaded files from MEDIA_ROOT, read when each request comes (not at start-up)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 def bare(request):
