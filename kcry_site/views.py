@@ -13,8 +13,8 @@ from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
-from django.views.static import serve
 from django.views.generic import TemplateView
+from django.views.static import serve
 
 from catalog.models import EditorialList, Work
 
