@@ -197,6 +197,7 @@ KCRY_CARD_FONT_INDEX = env.int("KCRY_CARD_FONT_INDEX", default=1)
 KCRY_CARD_CACHE_SECONDS = env.int("KCRY_CARD_CACHE_SECONDS", default=7 * 24 * 3600)
 KCRY_CARD_MAX_AGE = env.int("KCRY_CARD_MAX_AGE", default=0)
 
+# --- production serving ----------------------------------------------------------------
 # `make bench` turns on /bench/bare, a view that renders a fixed string, as its baseline.
 KCRY_BENCH_VIEW = env.bool("KCRY_BENCH_VIEW", default=False)
 # Anonymous GET pages are cached briefly (members always get fresh pages: see
