@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from catalog.sitemaps import ListSitemap, PersonSitemap, StaticSitemap, WorkSitemap
 
@@ -36,6 +38,11 @@ urlpatterns = [
     path("accounts/login/", accounts.ThrottledLoginView.as_view(), name="login"),
     path("accounts/signup/", accounts.SignUpView.as_view(), name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Django's language switch (the form in base.html's footer); the choice is kept in
+    # Django's language cookie. CSRF-exempt on purpose: a token in every page's footer
+    # would set a per-visitor cookie on anonymous pages and defeat the page cache, and
+    # all a forged request could do is change the interface language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     # Uploaded posters. Behind a real web server, point it at MEDIA_ROOT instead.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media, name="media"),
