@@ -80,6 +80,7 @@ def public_pages(data) -> list[Page]:
         Page("compare", f"/u/{MEMBER}/compare/jun/"),
         Page("sign-up", "/accounts/signup/"),
         Page("log-in", "/accounts/login/"),
+        Page("password-reset", "/accounts/password_reset/"),
         Page("not-found", "/works/no-such-work/", status=404),
         Page("home-member", "/", as_member=True),
         Page("work-member", f"/works/{WORK}/", as_member=True),
@@ -87,6 +88,11 @@ def public_pages(data) -> list[Page]:
         Page("member-self", f"/u/{MEMBER}/", as_member=True),
         Page("reply", f"/comments/{comment}/reply/", as_member=True),
         Page("flag", f"/comments/{comment}/flag/", as_member=True),
+        Page("member-data", f"/u/{MEMBER}/data/", as_member=True),
+        Page("password-change", "/accounts/password_change/", as_member=True),
+        Page("note-preferences", "/account/content-notes/", as_member=True),
+        Page("suggest", "/suggest/", as_member=True),
+        Page("my-suggestions", "/suggest/mine/", as_member=True),
     ]
 
 
