@@ -141,7 +141,6 @@ def comment_post(
             earlier = Comment.objects.filter(author=author, form_token=token).first()
             if earlier is not None:
                 return earlier, False
-        _take_rate_slot(author)
         try:
             with transaction.atomic():
                 comment = Comment.objects.create(
@@ -161,6 +160,9 @@ def comment_post(
             if token is None or earlier is None:
                 raise
             return earlier, False
+        # Counted only once the comment is really new, so a resubmitted form never uses
+        # up the allowance; over it, the exception rolls the new comment back.
+        _take_rate_slot(author)
     return comment, True
 
 
