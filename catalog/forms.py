@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import ContentNote, Suggestion, Work
 
@@ -16,11 +17,11 @@ class DecadeField(forms.IntegerField):
     def validate(self, value):
         super().validate(value)
         if value is not None and value % 10:
-            raise forms.ValidationError("A decade is a year ending in 0, such as 2010.")
+            raise forms.ValidationError(_("A decade is a year ending in 0, such as 2010."))
 
 
 class WorkFilterForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("", "All kinds"), *Work.Kind.choices], required=False)
+    kind = forms.ChoiceField(choices=[("", _("All kinds")), *Work.Kind.choices], required=False)
     decade = DecadeField(required=False, min_value=1900, max_value=2090)
 
     def filter(self, works):
@@ -32,7 +33,7 @@ class WorkFilterForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=MAX_QUERY_LENGTH, strip=True)
+    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_LENGTH, strip=True)
 
 
 def first_error(form) -> str:
@@ -43,11 +44,11 @@ def first_error(form) -> str:
 
 class SuggestionForm(forms.ModelForm):
     video_url = forms.URLField(
-        label="Video URL",
+        label=_("Video URL"),
         required=False,
         max_length=200,
         assume_scheme="https",
-        help_text="Optional: the official video, if there is one.",
+        help_text=_("Optional: the official video, if there is one."),
     )
     field_order = ["kind", "title", "title_ko", "artist_or_director", "year", "video_url"]
 
@@ -56,24 +57,24 @@ class SuggestionForm(forms.ModelForm):
         # video_url is declared above (to set its scheme) and placed by field_order.
         fields = ["kind", "title", "title_ko", "artist_or_director", "year", "reason"]
         labels = {
-            "kind": "Kind",
-            "title": "Title",
-            "title_ko": "Korean title",
-            "artist_or_director": "Artist or director",
-            "year": "Year",
-            "reason": "Why it makes people cry",
+            "kind": _("Kind"),
+            "title": _("Title"),
+            "title_ko": _("Korean title"),
+            "artist_or_director": _("Artist or director"),
+            "year": _("Year"),
+            "reason": _("Why it makes people cry"),
         }
         help_texts = {
-            "title_ko": "Optional, in Hangul.",
-            "year": "Optional: the year it came out.",
-            "reason": "A few sentences for staff, without spoilers if you can.",
+            "title_ko": _("Optional, in Hangul."),
+            "year": _("Optional: the year it came out."),
+            "reason": _("A few sentences for staff, without spoilers if you can."),
         }
         widgets = {"reason": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
 
 
 class NotePreferencesForm(forms.Form):
     notes = forms.ModelMultipleChoiceField(
-        label="Notes I never want unfolded",
+        label=_("Notes I never want unfolded"),
         queryset=ContentNote.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

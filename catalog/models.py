@@ -5,6 +5,7 @@ from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from . import text
 from .posters import validate_poster
@@ -179,10 +180,10 @@ class WorkQuerySet(models.QuerySet):
 
 class Work(models.Model):
     class Kind(models.TextChoices):
-        MV = "mv", "Music video"
-        SONG = "song", "Song"
-        FILM = "film", "Film"
-        DRAMA = "drama", "Drama"
+        MV = "mv", _("Music video")
+        SONG = "song", _("Song")
+        FILM = "film", _("Film")
+        DRAMA = "drama", _("Drama")
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
     title = models.CharField(max_length=200)
@@ -232,11 +233,11 @@ class Work(models.Model):
 
 class Credit(models.Model):
     class Role(models.TextChoices):
-        ARTIST = "artist", "Artist"
-        FEATURED = "featured", "Featured artist"
-        DIRECTOR = "director", "Director"
-        CAST = "cast", "Cast"
-        WRITER = "writer", "Writer"
+        ARTIST = "artist", _("Artist")
+        FEATURED = "featured", _("Featured artist")
+        DIRECTOR = "director", _("Director")
+        CAST = "cast", _("Cast")
+        WRITER = "writer", _("Writer")
 
     HEADLINE_ROLES = [Role.ARTIST, Role.FEATURED, Role.DIRECTOR]
 
@@ -262,9 +263,9 @@ class EditorialListQuerySet(models.QuerySet):
 
 class EditorialList(models.Model):
     class SourceKind(models.TextChoices):
-        ARTICLE = "article", "Article"
-        VIDEO = "video", "Video countdown"
-        MUSIC_GUIDE = "music_guide", "Music guide"
+        ARTICLE = "article", _("Article")
+        VIDEO = "video", _("Video countdown")
+        MUSIC_GUIDE = "music_guide", _("Music guide")
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
@@ -446,10 +447,10 @@ class Suggestion(models.Model):
     """A member's suggestion of a missing work, waiting in the admin queue."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for staff"
-        APPROVED = "approved", "Approved: added to the catalog"
-        MERGED = "merged", "Merged into a work already in the catalog"
-        REJECTED = "rejected", "Not added"
+        PENDING = "pending", _("Waiting for staff")
+        APPROVED = "approved", _("Approved: added to the catalog")
+        MERGED = "merged", _("Merged into a work already in the catalog")
+        REJECTED = "rejected", _("Not added")
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="work_suggestions"

@@ -3,6 +3,7 @@
 from django.core.exceptions import BadRequest
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 
 def paginate(request, object_list, per_page):
@@ -11,6 +12,9 @@ def paginate(request, object_list, per_page):
     try:
         return paginator.page(raw)
     except PageNotAnInteger:
-        raise BadRequest(f"page: '{raw[:20]}' is not a page number.") from None
+        raise BadRequest(_("page: '%(raw)s' is not a page number.") % {"raw": raw[:20]}) from None
     except EmptyPage:
-        raise Http404(f"There is no page {raw} (last page: {paginator.num_pages}).") from None
+        raise Http404(
+            _("There is no page %(raw)s (last page: %(last)s).")
+            % {"raw": raw, "last": paginator.num_pages}
+        ) from None

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from .models import (
     ContentNote,
@@ -28,7 +29,7 @@ from .models import (
 
 def _check_member(member):
     if member is None or not member.is_authenticated or not member.is_active:
-        raise PermissionDenied("Log in to do that.")
+        raise PermissionDenied(_("Log in to do that."))
 
 
 def _check_staff(staff):
@@ -41,13 +42,16 @@ def _check_staff(staff):
 
 def _check_work_and_note(work, note):
     if not isinstance(work, Work) or work.pk is None or not work.is_published:
-        raise ValidationError("There is no such work.", code="unknown_work")
+        raise ValidationError(_("There is no such work."), code="unknown_work")
     if not isinstance(note, ContentNote) or note.pk is None:
-        raise ValidationError("There is no such content note.", code="unknown_note")
+        raise ValidationError(_("There is no such content note."), code="unknown_note")
 
 
 def _locked_message(note, work):
-    return f"Staff have locked the note “{note.name}” for {work.title}: votes are closed."
+    return _("Staff have locked the note “%(note)s” for %(title)s: votes are closed.") % {
+        "note": note.name,
+        "title": work.title,
+    }
 
 
 def content_note_vote(*, member, work, note, present) -> NoteVote:
@@ -59,14 +63,15 @@ def content_note_vote(*, member, work, note, present) -> NoteVote:
     _check_member(member)
     _check_work_and_note(work, note)
     if not isinstance(present, bool):
-        raise ValidationError("A vote on a content note is yes or no.", code="vote")
+        raise ValidationError(_("A vote on a content note is yes or no."), code="vote")
     with transaction.atomic():
         row = WorkNote.objects.select_for_update().filter(work=work, note=note).first()
         if row is None:
             staff_set = work.content_notes.filter(pk=note.pk).exists()
             if not present and not staff_set:
                 raise ValidationError(
-                    f"Nobody has proposed “{note.name}” for {work.title}; vote yes to propose it.",
+                    _("Nobody has proposed “%(note)s” for %(title)s; vote yes to propose it.")
+                    % {"note": note.name, "title": work.title},
                     code="not_proposed",
                 )
             try:

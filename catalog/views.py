@@ -7,6 +7,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import services
@@ -217,31 +219,38 @@ def write_error(request, status, message, back_url=None):
 
 def content_note_vote(request, slug):
     if request.method != "POST":
-        response = write_error(request, 405, "Only POST is allowed here: use the form on the page.")
+        response = write_error(
+            request, 405, _("Only POST is allowed here: use the form on the page.")
+        )
         response["Allow"] = "POST"
         return response
     work = Work.objects.published().filter(slug=slug).first()
     if work is None:
-        return write_error(request, 404, f"There is no work “{slug[:80]}”.")
+        return write_error(request, 404, _("There is no work “%(slug)s”.") % {"slug": slug[:80]})
     back = work.get_absolute_url()
     if not request.user.is_authenticated:
-        messages.info(request, "Log in to vote on content notes; you will come back here.")
+        messages.info(request, _("Log in to vote on content notes; you will come back here."))
         return redirect_to_login(back)
     note = ContentNote.objects.filter(slug=request.POST.get("note", "")).first()
     if note is None:
-        return write_error(request, 400, "note: choose a content note from the list.", back)
+        return write_error(request, 400, _("note: choose a content note from the list."), back)
     vote = request.POST.get("vote", "")
     try:
         if vote == "withdraw":
             removed = services.content_note_vote_withdraw(member=request.user, work=work, note=note)
-            text = "Your vote was withdrawn." if removed else "You had not voted on this note."
+            text = (
+                _("Your vote was withdrawn.") if removed else _("You had not voted on this note.")
+            )
         elif vote in VOTES:
             services.content_note_vote(
                 member=request.user, work=work, note=note, present=VOTES[vote]
             )
-            text = f"You voted {vote} on “{note.name}”."
+            if VOTES[vote]:
+                text = _("You voted yes on “%(note)s”.") % {"note": note.name}
+            else:
+                text = _("You voted no on “%(note)s”.") % {"note": note.name}
         else:
-            return write_error(request, 400, "vote: answer yes or no.", back)
+            return write_error(request, 400, _("vote: answer yes or no."), back)
     except ValidationError as error:
         return write_error(request, 400, error.messages[0], back)
     messages.success(request, text)
@@ -260,8 +269,12 @@ def note_preferences(request):
             )
             messages.success(
                 request,
-                f"Saved: {len(kept)} note{'s' if len(kept) != 1 else ''} will stay folded "
-                "behind a warning card.",
+                ngettext(
+                    "Saved: %(count)d note will stay folded behind a warning card.",
+                    "Saved: %(count)d notes will stay folded behind a warning card.",
+                    len(kept),
+                )
+                % {"count": len(kept)},
             )
             return redirect("catalog:note-preferences")
         return render(request, "catalog/note_preferences.html", {"form": form}, status=400)
@@ -289,7 +302,8 @@ def suggest(request):
                     form.add_error(None, error)
             else:
                 messages.success(
-                    request, "Thank you: your suggestion is waiting for staff. Its status is here."
+                    request,
+                    _("Thank you: your suggestion is waiting for staff. Its status is here."),
                 )
                 return redirect("catalog:my-suggestions")
         context = {"form": form, "existing": existing}

@@ -1,6 +1,7 @@
 """Forms read what a member typed; the domain rules live in comments.services."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Flag
 from .text import parse_moment
@@ -10,7 +11,7 @@ class CommentForm(forms.Form):
     # Emptiness and length are checked by the service after cleaning (so that text
     # made only of invisible characters counts as empty), hence required=False here.
     body = forms.CharField(
-        label="Your comment",
+        label=_("Your comment"),
         required=False,
         strip=False,
         widget=forms.Textarea(
@@ -18,11 +19,11 @@ class CommentForm(forms.Form):
         ),
     )
     spoiler = forms.BooleanField(
-        label="Contains spoilers (the text stays folded until a reader opens it)",
+        label=_("Contains spoilers (the text stays folded until a reader opens it)"),
         required=False,
     )
     moment = forms.CharField(
-        label="Tear moment (m:ss, music videos and songs only)",
+        label=_("Tear moment (m:ss, music videos and songs only)"),
         required=False,
         max_length=8,
         widget=forms.TextInput(
@@ -44,18 +45,18 @@ class CommentForm(forms.Form):
             return parse_moment(raw)
         except ValueError:
             raise forms.ValidationError(
-                "Write the tear moment as minutes:seconds, for example 3:07."
+                _("Write the tear moment as minutes:seconds, for example 3:07.")
             ) from None
 
 
 class FlagForm(forms.Form):
     reason = forms.ChoiceField(
-        label="What is wrong with this comment?",
+        label=_("What is wrong with this comment?"),
         choices=Flag.Reason.choices,
         widget=forms.RadioSelect,
     )
     text = forms.CharField(
-        label="Details for the moderators (optional, required for “Something else”)",
+        label=_("Details for the moderators (optional, required for “Something else”)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
     )

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import EditorialList, Work
 
@@ -64,9 +66,9 @@ class CommentQuerySet(models.QuerySet):
 
 class Comment(models.Model):
     class Sort(models.TextChoices):
-        OLDEST = "oldest", "Oldest"
-        NEWEST = "newest", "Newest"
-        METOO = "metoo", "Most “me too”"
+        OLDEST = "oldest", pgettext_lazy("comment order", "Oldest")
+        NEWEST = "newest", pgettext_lazy("comment order", "Newest")
+        METOO = "metoo", pgettext_lazy("comment order", "Most “me too”")
 
     work = models.ForeignKey(
         Work, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
@@ -214,11 +216,11 @@ class FlagQuerySet(models.QuerySet):
 
 class Flag(models.Model):
     class Reason(models.TextChoices):
-        SPOILER = "spoiler", "Spoiler not marked"
-        ABUSE = "abuse", "Harassment or hate"
-        SPAM = "spam", "Spam or advertising"
-        OFF_TOPIC = "off_topic", "Off topic"
-        OTHER = "other", "Something else"
+        SPOILER = "spoiler", _("Spoiler not marked")
+        ABUSE = "abuse", _("Harassment or hate")
+        SPAM = "spam", _("Spam or advertising")
+        OFF_TOPIC = "off_topic", _("Off topic")
+        OTHER = "other", _("Something else")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
     member = models.ForeignKey(

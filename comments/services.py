@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import Work
 
@@ -74,18 +75,20 @@ def _validated_content(*, target, body, moment_seconds):
     text = clean_body(body)
     limit = settings.KCRY_COMMENT_MAX_LENGTH
     if not has_visible_text(text):
-        errors["body"] = "Write something first: the comment is empty."
+        errors["body"] = _("Write something first: the comment is empty.")
     elif len(text) > limit:
-        errors["body"] = (
-            f"A comment can be at most {limit:,} characters; this one has {len(text):,}. "
+        errors["body"] = _(
+            "A comment can be at most %(limit)s characters; this one has %(length)s. "
             "Please shorten it."
-        )
+        ) % {"limit": f"{limit:,}", "length": f"{len(text):,}"}
     if moment_seconds is not None:
         longest = settings.KCRY_COMMENT_MOMENT_MAX_SECONDS
         if not isinstance(target, Work) or target.kind not in MOMENT_KINDS:
-            errors["moment"] = "A tear moment can only be given for a music video or a song."
+            errors["moment"] = _("A tear moment can only be given for a music video or a song.")
         elif not 0 <= moment_seconds <= longest:
-            errors["moment"] = f"A tear moment must be between 0:00 and {format_moment(longest)}."
+            errors["moment"] = _("A tear moment must be between 0:00 and %(longest)s.") % {
+                "longest": format_moment(longest)
+            }
     return text, errors
 
 
@@ -104,8 +107,11 @@ def _take_rate_slot(member):
     if count > limit:
         retry_after = max(1, math.ceil((slot + 1) * window - now))
         raise RateLimited(
-            f"You are commenting too fast: at most {limit} comments every {window} seconds. "
-            f"Please wait {retry_after} seconds and try again.",
+            _(
+                "You are commenting too fast: at most %(limit)s comments every %(window)s "
+                "seconds. Please wait %(retry)s seconds and try again."
+            )
+            % {"limit": limit, "window": window, "retry": retry_after},
             retry_after=retry_after,
         )
 
@@ -126,13 +132,13 @@ def comment_post(
     created=False instead of storing a second one.
     """
     if not getattr(target, "is_published", False):
-        raise ValidationError("This page is not open for comments.")
+        raise ValidationError(_("This page is not open for comments."))
     text, errors = _validated_content(target=target, body=body, moment_seconds=moment_seconds)
     if parent is not None:
         if parent.target != target:
-            errors["parent"] = "You can only reply to a comment in the same thread."
+            errors["parent"] = _("You can only reply to a comment in the same thread.")
         elif not parent.is_public or parent.is_removed:
-            errors["parent"] = "That comment was removed, so it can no longer take replies."
+            errors["parent"] = _("That comment was removed, so it can no longer take replies.")
     if errors:
         raise ValidationError(errors)
 
@@ -169,14 +175,17 @@ def comment_post(
 def comment_edit(*, comment, member, body, spoiler=False, moment_seconds=None):
     """Change a comment's text, spoiler flag and moment within the edit window."""
     if comment.author_id != member.pk:
-        raise PermissionDenied("Only the author can edit a comment.")
+        raise PermissionDenied(_("Only the author can edit a comment."))
     if comment.is_removed or not comment.is_public:
-        raise ValidationError("This comment was removed and can no longer be edited.")
+        raise ValidationError(_("This comment was removed and can no longer be edited."))
     if timezone.now() > edit_deadline(comment):
         minutes = settings.KCRY_COMMENT_EDIT_MINUTES
         raise ValidationError(
-            f"Comments can be edited for {minutes} minutes after posting, and that time "
-            "has passed. You can still delete it."
+            _(
+                "Comments can be edited for %(minutes)s minutes after posting, and that time "
+                "has passed. You can still delete it."
+            )
+            % {"minutes": minutes}
         )
     text, errors = _validated_content(
         target=comment.target, body=body, moment_seconds=moment_seconds
@@ -207,7 +216,7 @@ def comment_delete(*, comment, member):
     are left with no replies at all.
     """
     if comment.author_id != member.pk:
-        raise PermissionDenied("Only the author can delete a comment.")
+        raise PermissionDenied(_("Only the author can delete a comment."))
     with transaction.atomic():
         if Comment.objects.filter(parent=comment).exists():
             Comment.objects.filter(pk=comment.pk).update(
@@ -231,7 +240,7 @@ def comment_delete(*, comment, member):
 
 def _require_moderator(moderator):
     if moderator is None or not moderator.has_perm("comments.moderate_comment"):
-        raise PermissionDenied("Only moderators can do this.")
+        raise PermissionDenied(_("Only moderators can do this."))
 
 
 def _pks(comments):
@@ -285,22 +294,26 @@ def _dismiss_flags(pks, moderator):
 
 def _require_open(comment, action):
     if comment.is_removed or not comment.is_public:
-        raise ValidationError(f"That comment was removed, so it cannot be {action}.")
+        if action == "flagged":
+            raise ValidationError(_("That comment was removed, so it cannot be flagged."))
+        raise ValidationError(_("That comment was removed, so it cannot be marked."))
 
 
 def flag_create(*, member, comment, reason, text=""):
     """Report a comment to the moderators, once per member."""
     if comment.author_id == member.pk:
-        raise ValidationError("You cannot flag your own comment; you can edit or delete it.")
+        raise ValidationError(_("You cannot flag your own comment; you can edit or delete it."))
     _require_open(comment, "flagged")
     errors = {}
     if reason not in Flag.Reason.values:
-        errors["reason"] = "Choose a reason from the list."
+        errors["reason"] = _("Choose a reason from the list.")
     details = clean_body(text)
     if len(details) > 500:
-        errors["text"] = f"Keep the details under 500 characters (this has {len(details)})."
+        errors["text"] = _("Keep the details under 500 characters (this has %(length)s).") % {
+            "length": len(details)
+        }
     elif reason == Flag.Reason.OTHER and not has_visible_text(details):
-        errors["text"] = "Tell the moderators what is wrong when you choose “Something else”."
+        errors["text"] = _("Tell the moderators what is wrong when you choose “Something else”.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -311,7 +324,7 @@ def flag_create(*, member, comment, reason, text=""):
                 )
         except IntegrityError:
             raise ValidationError(
-                "You have already flagged this comment; the moderators will look at it."
+                _("You have already flagged this comment; the moderators will look at it.")
             ) from None
         Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
         _refresh_score(comment.pk)
@@ -324,7 +337,7 @@ def metoo_toggle(*, member, comment, mark=None):
     `mark` True/False sets the state (so a resubmitted form is harmless); None flips it.
     """
     if comment.author_id == member.pk:
-        raise ValidationError("That is your own comment; “me too” is for other people’s.")
+        raise ValidationError(_("That is your own comment; “me too” is for other people’s."))
     _require_open(comment, "marked")
     with transaction.atomic():
         # Lock the comment row so concurrent marks count in turn (PostgreSQL).
@@ -337,7 +350,7 @@ def metoo_toggle(*, member, comment, mark=None):
         elif exists and not want:
             MeToo.objects.filter(member=member, comment=comment).delete()
             Comment.objects.filter(pk=comment.pk).update(metoo_count=F("metoo_count") - 1)
-        count, _ = _refresh_score(comment.pk)
+        count, _score = _refresh_score(comment.pk)
     return want, count
 
 
@@ -351,9 +364,9 @@ def member_forget(*, member):
     """
     with transaction.atomic():
         marked = list(
-            MeToo.objects.filter(member=member).order_by("comment_id").values_list(
-                "comment_id", flat=True
-            )
+            MeToo.objects.filter(member=member)
+            .order_by("comment_id")
+            .values_list("comment_id", flat=True)
         )
         for comment_pk in marked:
             Comment.objects.select_for_update().filter(pk=comment_pk).values_list("pk").first()
@@ -361,9 +374,10 @@ def member_forget(*, member):
             Comment.objects.filter(pk=comment_pk).update(metoo_count=F("metoo_count") - 1)
             _refresh_score(comment_pk)
         flagged = list(
-            Flag.objects.open().filter(member=member).order_by("comment_id").values_list(
-                "comment_id", flat=True
-            )
+            Flag.objects.open()
+            .filter(member=member)
+            .order_by("comment_id")
+            .values_list("comment_id", flat=True)
         )
         for comment_pk in flagged:
             Comment.objects.filter(pk=comment_pk).update(flag_count=F("flag_count") - 1)

@@ -16,6 +16,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from catalog.models import EditorialList, Work
@@ -99,7 +100,7 @@ def members_only(back):
             if request.user.is_authenticated:
                 return view(request, *args, **kwargs)
             if wants_json(request):
-                return json_answer({"error": "Log in to do this."}, status=401)
+                return json_answer({"error": _("Log in to do this.")}, status=401)
             return redirect_to_login(back(request, **kwargs))
 
         return wrapped
@@ -118,7 +119,7 @@ def back_to_comment(request, pk):
 
 
 def get_target(kind, slug):
-    model, _ = TARGETS[kind]
+    model, _url_name = TARGETS[kind]
     target = model.objects.published().filter(slug=slug).first()
     if target is None:
         raise Http404(f"There is no {model._meta.verbose_name} called “{slug}”.")
@@ -134,7 +135,7 @@ def get_comment(pk, user):
         .first()
     )
     if comment is None or not comment.target.is_published:
-        raise Http404("That comment does not exist or was removed.")
+        raise Http404(_("That comment does not exist or was removed."))
     return comment
 
 
@@ -146,9 +147,9 @@ def json_aware(view):
         try:
             return view(request, *args, **kwargs)
         except Http404 as exc:
-            return error_answer(request, 404, str(exc) or "Not found.")
+            return error_answer(request, 404, str(exc) or _("Not found."))
         except PermissionDenied as exc:
-            return error_answer(request, 403, str(exc) or "You cannot do that.")
+            return error_answer(request, 403, str(exc) or _("You cannot do that."))
 
     return wrapped
 
@@ -209,7 +210,7 @@ def post(request, kind, slug):
             .first()
         )
         if parent is None:
-            form.add_error("parent", "The comment you replied to no longer exists.")
+            form.add_error("parent", _("The comment you replied to no longer exists."))
     status = 400
     if form.is_valid():
         data = form.cleaned_data
@@ -239,9 +240,9 @@ def post(request, kind, slug):
                     {"comment": comment_json(comment)}, status=201 if created else 200
                 )
             if created:
-                messages.success(request, "Your comment is posted.")
+                messages.success(request, _("Your comment is posted."))
             else:
-                messages.info(request, "That comment was already posted; it is stored once.")
+                messages.info(request, _("That comment was already posted; it is stored once."))
             return redirect(comment_location(comment))
     if wants_json(request):
         return form_errors_json(form, status=status)
@@ -249,7 +250,7 @@ def post(request, kind, slug):
         request,
         form=form,
         action=request.path,
-        heading="Your comment was not posted",
+        heading=_("Your comment was not posted"),
         target=target,
         parent=parent,
         status=status,
@@ -268,7 +269,7 @@ def reply(request, pk):
     parent = get_comment(pk, request.user)
     if parent.is_removed or not parent.is_public:
         return error_answer(
-            request, 400, "That comment was removed, so it can no longer take replies."
+            request, 400, _("That comment was removed, so it can no longer take replies.")
         )
     form = CommentForm(
         initial={"parent": parent.pk, "token": uuid.uuid4()},
@@ -278,7 +279,7 @@ def reply(request, pk):
         request,
         form=form,
         action=thread_action_url(parent.target),
-        heading=f"Reply to {parent.author.get_username()}",
+        heading=_("Reply to %(name)s") % {"name": parent.author.get_username()},
         target=parent.target,
         parent=parent,
     )
@@ -290,7 +291,7 @@ def reply(request, pk):
 def edit(request, pk):
     comment = get_comment(pk, request.user)
     if comment.author_id != request.user.pk:
-        raise PermissionDenied("Only the author can edit a comment.")
+        raise PermissionDenied(_("Only the author can edit a comment."))
     target = comment.target
     status = 200
     if request.method == "POST":
@@ -312,7 +313,7 @@ def edit(request, pk):
             else:
                 if wants_json(request):
                     return json_answer({"comment": comment_json(comment)})
-                messages.success(request, "Your comment is updated.")
+                messages.success(request, _("Your comment is updated."))
                 return redirect(comment_location(comment))
         if wants_json(request):
             return form_errors_json(form)
@@ -336,7 +337,7 @@ def edit(request, pk):
         request,
         form=form,
         action=request.path,
-        heading="Edit your comment",
+        heading=_("Edit your comment"),
         target=target,
         comment=comment,
         status=status,
@@ -349,13 +350,13 @@ def edit(request, pk):
 def delete(request, pk):
     comment = get_comment(pk, request.user)
     if comment.author_id != request.user.pk:
-        raise PermissionDenied("Only the author can delete a comment.")
+        raise PermissionDenied(_("Only the author can delete a comment."))
     target = comment.target
     if request.method == "POST":
         kept = services.comment_delete(comment=comment, member=request.user)
         if wants_json(request):
             return json_answer({"deleted": True, "kept_as_placeholder": kept})
-        messages.success(request, "Your comment is deleted.")
+        messages.success(request, _("Your comment is deleted."))
         if kept:
             return redirect(comment_location(comment))
         return redirect(target.get_absolute_url() + "#comments")
@@ -385,7 +386,7 @@ def flag(request, pk):
             else:
                 if wants_json(request):
                     return json_answer({"flagged": True}, status=201)
-                messages.success(request, "Thank you: the moderators will take a look.")
+                messages.success(request, _("Thank you: the moderators will take a look."))
                 return redirect(safe_next(request, comment_location(comment)))
         if wants_json(request):
             return form_errors_json(form)
@@ -417,7 +418,7 @@ def metoo(request, pk):
     if wants_json(request):
         return json_answer({"me_too": marked, "count": count})
     messages.success(
-        request, "Marked: you cried too." if marked else "Your “me too” is taken back."
+        request, _("Marked: you cried too.") if marked else _("Your “me too” is taken back.")
     )
     back = safe_next(request, "")
     if back:

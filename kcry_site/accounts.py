@@ -19,6 +19,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView
 
 
@@ -30,7 +32,7 @@ def _failure_key(username, address):
 class ThrottledAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
-        "throttled": (
+        "throttled": gettext_lazy(
             "Too many failed log-ins for this account from your address. "
             "Please wait %(minutes)d minutes, or reset your password."
         ),
@@ -72,7 +74,7 @@ class ThrottledLoginView(LoginView):
 
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(
-        help_text="Only used to reset your password. Never shown to anyone.",
+        help_text=gettext_lazy("Only used to reset your password. Never shown to anyone."),
     )
 
     class Meta(UserCreationForm.Meta):
@@ -102,7 +104,7 @@ class SignUpView(RedirectURLMixin, CreateView):
 
 def csrf_failure(request, reason=""):
     """A missing or stale CSRF token: a JSON 403 for scripts, a plain page for people."""
-    message = (
+    message = _(
         "This form has expired or did not come from kcry. Go back, reload the page and try again."
     )
     accept = request.headers.get("Accept", "")

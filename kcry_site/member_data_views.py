@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -26,9 +28,11 @@ PROBLEMS_SHOWN = 200
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Ratings CSV file",
-        help_text="Columns: title, tears (0–5), and if you have them artist, year, title_ko. "
-        "A ratings.csv downloaded from this page works as it is.",
+        label=gettext_lazy("Ratings CSV file"),
+        help_text=gettext_lazy(
+            "Columns: title, tears (0–5), and if you have them artist, year, title_ko. "
+            "A ratings.csv downloaded from this page works as it is."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
@@ -109,11 +113,21 @@ def data_import(request, username):
     except ValidationError as error:
         # A work was unpublished between the check and the write: the transaction
         # rolled back, so nothing was stored.
-        message = f"Nothing was imported: {error.messages[0]} Please try again."
+        message = _("Nothing was imported: %(reason)s Please try again.") % {
+            "reason": error.messages[0]
+        }
         return _page(request, member, form=form, error=message, status=400)
     messages.success(
         request,
-        f"Imported {result.total:,} rating(s): {result.added:,} new, "
-        f"{result.changed:,} changed, {result.unchanged:,} already as in the file.",
+        _(
+            "Imported %(total)s rating(s): %(added)s new, %(changed)s changed, "
+            "%(unchanged)s already as in the file."
+        )
+        % {
+            "total": f"{result.total:,}",
+            "added": f"{result.added:,}",
+            "changed": f"{result.changed:,}",
+            "unchanged": f"{result.unchanged:,}",
+        },
     )
     return redirect("member-data", username=member.get_username())

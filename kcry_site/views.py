@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django.views.static import serve
@@ -74,7 +75,7 @@ def bad_request(request, exception=None):
     if isinstance(exception, BadRequest) and exception.args:
         message = str(exception)
     else:
-        message = "The request could not be understood."
+        message = _("The request could not be understood.")
     return _error(request, 400, message)
 
 
@@ -84,11 +85,11 @@ def page_not_found(request, exception=None):
     args = getattr(exception, "args", ())
     if args and isinstance(args[0], str):
         return _error(request, 404, args[0])
-    return _error(request, 404, "Nothing here: the page or item does not exist.")
+    return _error(request, 404, _("Nothing here: the page or item does not exist."))
 
 
 def server_error(request):
-    message = "Something went wrong on our side. Please try again."
+    message = _("Something went wrong on our side. Please try again.")
     if _wants_json(request):
         return _error(request, 500, message)
     # No request context here: the failure may be the database that the

@@ -20,6 +20,7 @@ from io import BytesIO
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from .models import Tears, WorkStats
@@ -310,16 +311,25 @@ def work_figures(work, stats=None):
     """What a work's card shows (and therefore its cache key)."""
     if stats is None:
         stats = stats_of(work)
+    # Cards are shared images: they are drawn in the site's default language whatever
+    # the language of the page that links to them.
+    with translation.override(settings.LANGUAGE_CODE):
+        kind_label = str(work.get_kind_display())
     return {
         "work": work.pk,
         "title": work.title,
         "title_ko": work.title_ko,
-        "kind_label": work.get_kind_display(),
+        "kind_label": kind_label,
         "year": work.year,
         "n": stats.n if stats else 0,
         "total": stats.total if stats else 0,
         "poster": _poster_name(work),
     }
+
+
+def _default_language_label(tears):
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(Tears(tears).label)
 
 
 def rating_figures(rating):
@@ -328,7 +338,7 @@ def rating_figures(rating):
         "rating": rating.pk,
         "member": rating.member.get_username(),
         "tears": rating.tears,
-        "label": Tears(rating.tears).label,
+        "label": _default_language_label(rating.tears),
         "title": work.title,
         "title_ko": work.title_ko,
         "poster": _poster_name(work),

@@ -66,7 +66,7 @@ def rating_rows(member):
             "kind": work.kind,
             "year": work.year,
             "tears": rating.tears,
-            "label": Tears(rating.tears).label,
+            "label": str(Tears(rating.tears).label),
             "rated_at": local_iso(rating.rated_at),
             "first_rated": local_iso(rating.created),
         }

@@ -10,17 +10,19 @@ from django.db import models
 from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import EditorialList, Work
 
 
 class Tears(models.IntegerChoices):
-    DRY = 0, "Dry eyes"
-    MISTY = 1, "Misty"
-    ONE_TEAR = 2, "One tear"
-    TEARY = 3, "Teary"
-    CRYING = 4, "Crying"
-    SOBBING = 5, "Sobbing"
+    DRY = 0, _("Dry eyes")
+    MISTY = 1, _("Misty")
+    ONE_TEAR = 2, _("One tear")
+    TEARY = 3, _("Teary")
+    CRYING = 4, _("Crying")
+    SOBBING = 5, _("Sobbing")
 
 
 TEAR_VALUES = tuple(Tears.values)  # 0..5
@@ -207,11 +209,11 @@ class RankingBaseline(models.Model):
 
 
 class Reaction(models.TextChoices):
-    SOBBING = "sobbing", "Sobbing"
-    HEARTBROKEN = "heartbroken", "Heartbroken"
-    MOVED = "moved", "Moved"
-    COMFORTED = "comforted", "Comforted"
-    UNMOVED = "unmoved", "Unmoved"
+    SOBBING = "sobbing", pgettext_lazy("list reaction", "Sobbing")
+    HEARTBROKEN = "heartbroken", pgettext_lazy("list reaction", "Heartbroken")
+    MOVED = "moved", pgettext_lazy("list reaction", "Moved")
+    COMFORTED = "comforted", pgettext_lazy("list reaction", "Comforted")
+    UNMOVED = "unmoved", pgettext_lazy("list reaction", "Unmoved")
 
 
 REACTION_EMOJI = {

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from catalog.forms import DecadeField
 from catalog.models import Credit, Work
@@ -19,10 +20,10 @@ class Order:
     NEWEST = "newest"
     RISING = "rising"
     CHOICES = [
-        (SCORE, "Top tear score"),
-        (MOST_RATED, "Most rated"),
-        (NEWEST, "Newest additions"),
-        (RISING, "Rising (last 30 days count more)"),
+        (SCORE, _("Top tear score")),
+        (MOST_RATED, _("Most rated")),
+        (NEWEST, _("Newest additions")),
+        (RISING, _("Rising (last 30 days count more)")),
     ]
 
 
@@ -36,11 +37,11 @@ def _headline_credits(prefix=""):
 
 class RankingForm(forms.Form):
     order = forms.ChoiceField(choices=Order.CHOICES, required=False)
-    kind = forms.ChoiceField(choices=[("", "All kinds"), *Work.Kind.choices], required=False)
+    kind = forms.ChoiceField(choices=[("", _("All kinds")), *Work.Kind.choices], required=False)
     decade = DecadeField(required=False, min_value=1900, max_value=2090)
     year = forms.IntegerField(required=False, min_value=1900, max_value=2099)
     min_ratings = forms.IntegerField(
-        label="At least … ratings", required=False, min_value=0, max_value=1_000_000
+        label=_("At least … ratings"), required=False, min_value=0, max_value=1_000_000
     )
 
     @property

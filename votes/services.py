@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import EditorialList, Work
 
@@ -32,18 +33,18 @@ from .stats import current_baseline, refresh_scores_if_stale
 
 def _check_member(member):
     if member is None or not member.is_authenticated or not member.is_active:
-        raise PermissionDenied("Log in to do that.")
+        raise PermissionDenied(_("Log in to do that."))
 
 
 def _check_work(work):
     if not isinstance(work, Work) or work.pk is None or not work.is_published:
-        raise ValidationError("There is no such work.", code="unknown_work")
+        raise ValidationError(_("There is no such work."), code="unknown_work")
 
 
 def _check_tears(tears):
     if isinstance(tears, bool) or not isinstance(tears, int) or tears not in TEAR_VALUES:
         raise ValidationError(
-            "A tear rating is a whole number of tissues from 0 to 5.", code="tears_range"
+            _("A tear rating is a whole number of tissues from 0 to 5."), code="tears_range"
         )
 
 
@@ -142,11 +143,13 @@ def reaction_set(*, member, editorial_list, reaction) -> ListReaction | None:
     """Set `member`'s reaction to a list; an empty reaction removes it (returns None)."""
     _check_member(member)
     if not isinstance(editorial_list, EditorialList) or not editorial_list.is_published:
-        raise ValidationError("There is no such list.", code="unknown_list")
+        raise ValidationError(_("There is no such list."), code="unknown_list")
     reaction = reaction or ""
     if reaction and reaction not in Reaction.values:
         choices = ", ".join(Reaction.values)
-        raise ValidationError(f"A reaction is one of: {choices}.", code="reaction_choice")
+        raise ValidationError(
+            _("A reaction is one of: %(choices)s.") % {"choices": choices}, code="reaction_choice"
+        )
     with transaction.atomic():
         # Lock the list's counts row first: reactions to one list queue up.
         if not ListReactionCounts.objects.select_for_update().filter(pk=editorial_list.pk).exists():

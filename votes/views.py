@@ -18,6 +18,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from catalog.forms import first_error
@@ -58,7 +60,7 @@ def login_needed(request, back_url, message):
 
 
 def method_not_allowed(request):
-    response = write_error(request, 405, "Only POST is allowed here: use the form on the page.")
+    response = write_error(request, 405, _("Only POST is allowed here: use the form on the page."))
     response["Allow"] = "POST"
     return response
 
@@ -71,25 +73,32 @@ def rate_work(request, slug):
         return method_not_allowed(request)
     work = Work.objects.published().filter(slug=slug).first()
     if work is None:
-        return write_error(request, 404, f"There is no work “{slug[:80]}” to rate.")
+        return write_error(
+            request, 404, _("There is no work “%(slug)s” to rate.") % {"slug": slug[:80]}
+        )
     back = work.get_absolute_url()
     if not request.user.is_authenticated:
-        return login_needed(request, back, "Log in to rate works; you will come back here.")
+        return login_needed(request, back, _("Log in to rate works; you will come back here."))
     raw = request.POST.get("tears")
     if raw is None:
-        return write_error(request, 400, "tears: missing (0 to 5, or empty to withdraw).", back)
+        return write_error(request, 400, _("tears: missing (0 to 5, or empty to withdraw)."), back)
     raw = raw.strip()
     try:
         if raw == "":
             removed = services.rating_withdraw(member=request.user, work=work)
-            note = "Your rating was withdrawn." if removed else "You had not rated this work."
+            note = _("Your rating was withdrawn.") if removed else _("You had not rated this work.")
         else:
             if not TEARS_PATTERN.fullmatch(raw):
                 raise ValidationError(
-                    f"tears: “{raw[:20]}” is not a tear rating; choose 0 to 5 tissues."
+                    _("tears: “%(raw)s” is not a tear rating; choose 0 to 5 tissues.")
+                    % {"raw": raw[:20]}
                 )
             rating = services.rating_set(member=request.user, work=work, tears=int(raw))
-            note = f"You rated {work.title}: {rating.tears} – {Tears(rating.tears).label}."
+            note = _("You rated %(title)s: %(tears)s – %(label)s.") % {
+                "title": work.title,
+                "tears": rating.tears,
+                "label": Tears(rating.tears).label,
+            }
     except ValidationError as error:
         return write_error(request, 400, error.messages[0], back)
     if wants_json(request):
@@ -116,20 +125,24 @@ def react_to_list(request, slug):
         return method_not_allowed(request)
     editorial_list = EditorialList.objects.published().filter(slug=slug).first()
     if editorial_list is None:
-        return write_error(request, 404, f"There is no list “{slug[:80]}”.")
+        return write_error(request, 404, _("There is no list “%(slug)s”.") % {"slug": slug[:80]})
     back = editorial_list.get_absolute_url()
     if not request.user.is_authenticated:
-        return login_needed(request, back, "Log in to react to lists; you will come back here.")
+        return login_needed(request, back, _("Log in to react to lists; you will come back here."))
     reaction = request.POST.get("reaction")
     if reaction is None:
-        return write_error(request, 400, "reaction: missing.", back)
+        return write_error(request, 400, _("reaction: missing."), back)
     try:
         answer = services.reaction_set(
             member=request.user, editorial_list=editorial_list, reaction=reaction.strip()
         )
     except ValidationError as error:
         return write_error(request, 400, f"reaction: {error.messages[0]}", back)
-    note = f"You reacted: {answer.get_reaction_display()}." if answer else "Reaction removed."
+    note = (
+        _("You reacted: %(reaction)s.") % {"reaction": answer.get_reaction_display()}
+        if answer
+        else _("Reaction removed.")
+    )
     if wants_json(request):
         panel = panels.list_community(request, editorial_list)
         return JsonResponse(
@@ -218,9 +231,9 @@ def compare_pick(request, username):
     """The compare form on a member page sends ?other=<username>."""
     other = request.GET.get("other", "").strip()
     if not other:
-        raise BadRequest("other: name the member to compare with.")
+        raise BadRequest(_("other: name the member to compare with."))
     if not User.objects.filter(username=other, is_active=True).exists():
-        messages.error(request, f"There is no member called “{other[:40]}”.")
+        messages.error(request, _("There is no member called “%(name)s”.") % {"name": other[:40]})
         return redirect("votes:member", username=username)
     return redirect("votes:compare", username=username, other=other)
 
@@ -238,7 +251,7 @@ def export_ratings(request, username):
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=gettext_lazy("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -250,7 +263,7 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.member.check_password(password):
-            raise ValidationError("That is not your password.")
+            raise ValidationError(_("That is not your password."))
         return password
 
 
@@ -264,7 +277,9 @@ def delete_account(request, username):
         logout(request)
         removed = services.member_delete(member=member)
         messages.success(
-            request, f"Your account and its {removed} rating(s) were deleted. Take care."
+            request,
+            _("Your account and its %(count)s rating(s) were deleted. Take care.")
+            % {"count": removed},
         )
         return redirect("home")
     status = 400 if request.method == "POST" else 200
