@@ -96,12 +96,11 @@ def new_page(browser, request):
     request.node._kcry_contexts = contexts
 
     def open_page(*, js=True, viewport=DESKTOP, dark=False, **options):
+        options = {"locale": "en-GB", "timezone_id": "Asia/Seoul", **options}
         context = browser.new_context(
             java_script_enabled=js,
             viewport=viewport,
             color_scheme="dark" if dark else "light",
-            locale="en-GB",
-            timezone_id="Asia/Seoul",
             **options,
         )
         context.set_default_timeout(STEP_TIMEOUT)

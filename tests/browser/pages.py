@@ -25,6 +25,7 @@ class Page:
     path: str
     as_member: bool = False  # seen by MEMBER, logged in (own rating, forms to write)
     status: int = 200
+    locale: str = "en-GB"  # the browser's language (Accept-Language)
 
 
 def make_site_data(founding_lists) -> dict:
@@ -93,6 +94,8 @@ def public_pages(data) -> list[Page]:
         Page("note-preferences", "/account/content-notes/", as_member=True),
         Page("suggest", "/suggest/", as_member=True),
         Page("my-suggestions", "/suggest/mine/", as_member=True),
+        Page("home-korean", "/", locale="ko-KR"),
+        Page("work-member-korean", f"/works/{WORK}/", as_member=True, locale="ko-KR"),
     ]
 
 

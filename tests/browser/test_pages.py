@@ -37,6 +37,7 @@ def visit(live_server, new_page):
     opened = {}
 
     def visit(spec: Page, **options):
+        options = {"locale": spec.locale, **options}
         key = (spec.as_member, repr(sorted(options.items())))
         if key not in opened:
             opened[key] = new_page(**options)
@@ -53,8 +54,11 @@ def test_every_public_page_is_valid_html(pages, visit, node_tools, tmp_path):
     for spec in pages:
         # The HTML as the server sent it, before any script ran.
         _, response = visit(spec, js=False)
+        html = response.text()
+        language = spec.locale.split("-")[0]
+        assert f'<html lang="{language}"' in html, f"{spec.name}: not served in {language}"
         files[spec] = tmp_path / f"{spec.name}.html"
-        files[spec].write_text(response.text(), encoding="utf-8")
+        files[spec].write_text(html, encoding="utf-8")
 
     errors = vnu_errors(node_tools, list(files.values()))
 
