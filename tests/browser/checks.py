@@ -64,6 +64,19 @@ def describe_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def unlabelled_controls(page) -> list[str]:
+    """Form fields without a <label> or an ARIA label; stricter than axe, which lets a
+    placeholder stand in for a label."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea')]
+          .filter(el => !['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type))
+          .filter(el => !(el.labels && el.labels.length)
+                        && !el.getAttribute('aria-label')
+                        && !el.getAttribute('aria-labelledby'))
+          .map(el => el.outerHTML.slice(0, 120))"""
+    )
+
+
 def horizontal_overflow(page) -> dict | None:
     """None when the page fits its viewport's width; otherwise what sticks out."""
     return page.evaluate(

@@ -15,7 +15,13 @@ import pytest
 
 import catalog
 
-from .checks import axe_violations, describe_violations, horizontal_overflow, vnu_errors
+from .checks import (
+    axe_violations,
+    describe_violations,
+    horizontal_overflow,
+    unlabelled_controls,
+    vnu_errors,
+)
 from .conftest import DESKTOP, PHONE
 from .pages import Page, log_in, make_site_data, public_pages
 
@@ -74,6 +80,12 @@ def test_every_public_page_passes_axe_in_light_and_dark(pages, visit, node_tools
     report = []
     for spec in pages:
         page, _ = visit(spec, bypass_csp=True)  # axe goes in as a script the CSP would refuse
+        unlabelled = unlabelled_controls(page)
+        if unlabelled:
+            report.append(
+                f"{spec.name} ({spec.path}): fields without a label:\n    "
+                + "\n    ".join(unlabelled)
+            )
         for scheme, rules in (("light", None), ("dark", ["color-contrast"])):
             # Every rule in the default (light) theme; in dark mode, what it changes: colours.
             page.emulate_media(color_scheme=scheme)
@@ -83,7 +95,9 @@ def test_every_public_page_passes_axe_in_light_and_dark(pages, visit, node_tools
                     f"{spec.name} ({spec.path}), {scheme}:\n" + describe_violations(violations)
                 )
         page.emulate_media(color_scheme="light")
-    assert not report, "axe-core serious/critical violations:\n" + "\n".join(report)
+    assert not report, "accessibility problems (axe-core serious/critical, labels):\n" + "\n".join(
+        report
+    )
 
 
 def test_dark_mode_follows_the_system_setting(pages, visit):
@@ -152,6 +166,7 @@ def test_a_broken_template_fails_the_accessibility_check(
     violations = axe_violations(page, node_tools)
 
     assert "label" in {violation["id"] for violation in violations}, violations
+    assert [html for html in unlabelled_controls(page) if 'id="search-q"' in html]
 
 
 def test_a_page_too_wide_for_a_phone_fails_the_layout_check(
