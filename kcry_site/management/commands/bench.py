@@ -32,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--comments", type=int, default=100_000)
         parser.add_argument("--seconds", type=int, default=10, help="wrk duration per URL")
         parser.add_argument("--connections", type=int, default=16)
-        parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+        parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
         parser.add_argument("--output", default=str(ROOT / "docs" / "benchmark.md"))
 
     def handle(self, *args, **options):
