@@ -72,8 +72,18 @@ class ContentNoteAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ListEntryForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("works") and not cleaned.get("people"):
+            # An entry with nothing in it would show as an empty rank on the site.
+            raise ValidationError("Give the entry at least one work or an artist.")
+        return cleaned
+
+
 class ListEntryInline(SortableInlineAdminMixin, admin.TabularInline):
     model = ListEntry
+    form = ListEntryForm
     fields = ["position", "is_honourable_mention", "is_also_recommended", "works", "people", "note"]
     autocomplete_fields = ["works", "people"]
     extra = 0

@@ -113,7 +113,8 @@ class WorkQuerySet(models.QuerySet):
 
     def decades(self):
         """The decades that have at least one work, oldest first."""
-        years = self.exclude(year=None).values_list("year", flat=True).distinct()
+        # order_by() drops the default title ordering, which would defeat DISTINCT.
+        years = self.exclude(year=None).order_by().values_list("year", flat=True).distinct()
         return sorted({year - year % 10 for year in years})
 
     def with_artists(self):

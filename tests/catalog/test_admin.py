@@ -126,3 +126,14 @@ def test_anonymous_visitors_cannot_reach_admin(client):
     response = client.post(reverse("admin:catalog_work_add"), new_work_data())
     assert response.status_code == 302
     assert not Work.objects.exists()
+
+
+def test_an_entry_without_works_or_artists_is_refused(staff_client, founding_lists):
+    editorial_list = EditorialList.objects.get(slug="korean-movies-in-tears")
+    change_url = reverse("admin:catalog_editoriallist_change", args=[editorial_list.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    data.pop("entries-0-works")
+    response = staff_client.post(change_url, data)
+    assert response.status_code == 200
+    assert "Give the entry at least one work or an artist." in response.content.decode()
+    assert editorial_list.entries.get(position=1).works.count() == 1

@@ -4,14 +4,18 @@
 set -euo pipefail
 
 missing=()
-need() {  # need PACKAGE PATH-THAT-PROVES-IT-IS-INSTALLED
-  [ -e "$2" ] || missing+=("$1")
+need() {  # need PACKAGE PATH-OR-COMMAND-THAT-PROVES-IT-IS-INSTALLED
+  [ -e "$2" ] || command -v "$2" >/dev/null || missing+=("$1")
 }
 need chromium /usr/bin/chromium
 need fonts-noto-cjk /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 need postgresql /usr/bin/pg_ctlcluster
 need redis-server /usr/bin/redis-server
 need wrk /usr/bin/wrk
+# The HTML validator runs on Java and the browser tests' npm packages need Node; both
+# come with the usual image, but a bare Debian lacks them.
+need default-jre-headless java
+need npm npm
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
