@@ -214,7 +214,7 @@ VOTES = {"yes": True, "no": False}
 
 def write_error(request, status, message, back_url=None):
     context = {"status": status, "message": message, "back_url": back_url}
-    return render(request, "catalog/write_error.html", context, status=status)
+    return render(request, "write_error.html", context, status=status)
 
 
 def content_note_vote(request, slug):

@@ -47,7 +47,7 @@ def write_error(request, status, message, back_url=None):
     if wants_json(request):
         return JsonResponse({"error": message}, status=status)
     context = {"status": status, "message": message, "back_url": back_url}
-    return render(request, "votes/write_error.html", context, status=status)
+    return render(request, "write_error.html", context, status=status)
 
 
 def login_needed(request, back_url, message):
