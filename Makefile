@@ -25,6 +25,7 @@ run: $(INSTALLED)
 # scale-out path), which is started from Debian's packages when no server is given.
 test: $(INSTALLED)
 	tests/services/debian-packages.sh
+	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	@echo "=== test suite on SQLite ==="
 	env -u DATABASE_URL -u CACHE_URL $(BIN)/python -m pytest

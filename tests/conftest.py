@@ -5,7 +5,8 @@ def pytest_report_header(config):
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    return f"kcry database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database.get('HOST') or 'local'})"
+    engine = database["ENGINE"].rsplit(".", 1)[-1]
+    return f"kcry database: {engine} ({database.get('HOST') or 'local'})"
 
 
 @pytest.fixture(autouse=True)

@@ -49,7 +49,9 @@ class Gunicorn:
         """Hashed, compressed static files, as the production storage expects."""
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-            cwd=ROOT, env=self.environment, check=True,
+            cwd=ROOT,
+            env=self.environment,
+            check=True,
         )
 
     def __enter__(self):

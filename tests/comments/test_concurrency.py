@@ -16,9 +16,7 @@ def test_many_me_too_marks_at_once_are_all_counted():
     work = WorkFactory()
     comment, _ = comment_post(author=UserFactory(), target=work, body="The ending, though.")
     members = [UserFactory() for _ in range(12)]
-    run_at_once(
-        [(lambda m=m: metoo_toggle(member=m, comment=comment, mark=True)) for m in members]
-    )
+    run_at_once([(lambda m=m: metoo_toggle(member=m, comment=comment, mark=True)) for m in members])
     comment.refresh_from_db()
     assert comment.metoo_count == MeToo.objects.filter(comment=comment).count() == 12
 
