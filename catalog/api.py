@@ -12,20 +12,17 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 
 from .forms import MAX_QUERY_LENGTH, WorkFilterForm, first_error
+from .http import json_answer
 from .models import EditorialList, Work
 from .pagination import paginate
 from .views import entries_with_works
 
 WORK_DETAIL_SECTIONS = []
-
-
-def json_answer(data, status=200):
-    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def json_get(view):

@@ -12,13 +12,14 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from catalog.http import json_answer, wants_json
 from catalog.models import EditorialList, Work
 
 from . import services
@@ -33,14 +34,6 @@ TARGETS = {
 
 
 # --- answering ------------------------------------------------------------------------
-
-
-def wants_json(request):
-    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
-
-
-def json_answer(data, status=200, **kwargs):
-    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False}, **kwargs)
 
 
 def error_answer(request, status, message):

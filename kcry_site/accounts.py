@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView
 
+from catalog.http import wants_json
+
 
 def _failure_key(username, address):
     digest = hashlib.sha256(f"{username.casefold()}|{address}".encode()).hexdigest()
@@ -107,7 +109,6 @@ def csrf_failure(request, reason=""):
     message = _(
         "This form has expired or did not come from kcry. Go back, reload the page and try again."
     )
-    accept = request.headers.get("Accept", "")
-    if "application/json" in accept or request.headers.get("X-Requested-With"):
+    if wants_json(request):
         return JsonResponse({"error": message}, status=403)
     return render(request, "error.html", {"status": 403, "message": message}, status=403)

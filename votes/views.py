@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from catalog.forms import first_error
+from catalog.http import json_answer, wants_json
 from catalog.models import EditorialList, Work
 from catalog.pagination import paginate
 
@@ -37,15 +38,9 @@ TEARS_PATTERN = re.compile(r"[0-5]")
 # --- helpers for the write endpoints --------------------------------------------------
 
 
-def wants_json(request):
-    return "application/json" in request.headers.get("Accept", "") or bool(
-        request.headers.get("X-Requested-With")
-    )
-
-
 def write_error(request, status, message, back_url=None):
     if wants_json(request):
-        return JsonResponse({"error": message}, status=status)
+        return json_answer({"error": message}, status=status)
     context = {"status": status, "message": message, "back_url": back_url}
     return render(request, "write_error.html", context, status=status)
 
@@ -54,7 +49,7 @@ def login_needed(request, back_url, message):
     if wants_json(request):
         # The same address redirect_to_login would send a browser to.
         login_url = redirect_to_login(back_url)["Location"]
-        return JsonResponse({"error": message, "login_url": login_url}, status=401)
+        return json_answer({"error": message, "login_url": login_url}, status=401)
     messages.info(request, message)
     return redirect_to_login(back_url)
 
@@ -104,7 +99,7 @@ def rate_work(request, slug):
     if wants_json(request):
         panel = panels.rating_panel(request, work)
         own = panel["own"]
-        return JsonResponse(
+        return json_answer(
             {
                 "work": work.slug,
                 "tears": own.tears if own else None,
@@ -145,7 +140,7 @@ def react_to_list(request, slug):
     )
     if wants_json(request):
         panel = panels.list_community(request, editorial_list)
-        return JsonResponse(
+        return json_answer(
             {
                 "list": editorial_list.slug,
                 "reaction": answer.reaction if answer else None,
