@@ -78,9 +78,7 @@ def work_share(work):
         "title": title,
         "description": work.blurb or f"{work.get_kind_display()} on kcry: {title}",
         "path": work.get_absolute_url(),
-        # The poster for now; a drawn share card may take its place.
-        "image": work.poster.url if work.poster else "",
-        "image_alt": f"Poster of {work.title}",
+        # No image here: the work page shares the card votes draws (see work_detail.html).
     }
 
 

@@ -147,15 +147,17 @@ def test_a_work_page_has_open_graph_and_twitter_tags(client, works):
     assert meta(head, "og:description") == "Fresh grief."
     assert meta(head, "og:type") == "video.other"
     assert meta(head, "og:url") == "http://testserver/works/new-tears/"
-    assert meta(head, "twitter:card") == "summary"
-    assert meta(head, "og:image") is None  # no poster yet
+    # The share card (drawn by votes) is the image, poster or not.
+    assert meta(head, "og:image") == "http://testserver/works/new-tears/card.png"
+    assert meta(head, "twitter:card") == "summary_large_image"
+    assert client.get("/works/new-tears/card.png")["Content-Type"] == "image/png"
 
 
-def test_a_poster_becomes_the_share_image_at_an_absolute_address(client):
+def test_a_work_with_a_poster_still_shares_its_card(client):
     work = WorkFactory(kind="film", slug="with-poster", poster=image_upload())
     head = client.get(work.get_absolute_url()).content.decode().split("</head>")[0]
-    assert meta(head, "og:image") == f"http://testserver{work.poster.url}"
-    assert meta(head, "twitter:card") == "summary_large_image"
+    assert meta(head, "og:image") == "http://testserver/works/with-poster/card.png"
+    assert meta(head, "og:image:alt") == f"Share card of {work.title}"
     assert meta(head, "og:type") == "video.movie"
 
 

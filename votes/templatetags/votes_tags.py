@@ -1,6 +1,7 @@
 """Votes' parts on other apps' pages: {% load votes_tags %} then one tag each."""
 
 from django import template
+from django.urls import reverse
 
 from .. import panels
 from ..models import Tears
@@ -18,6 +19,12 @@ def work_rating(context, work):
 def list_community(context, editorial_list):
     """Editors' rank beside the community's, and the list reactions, for a list page."""
     return panels.list_community(context["request"], editorial_list)
+
+
+@register.simple_tag
+def work_card_path(work):
+    """The work's share card (figures, poster, both titles): its OpenGraph image."""
+    return reverse("votes:work-card", args=[work.slug])
 
 
 @register.filter
