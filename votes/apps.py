@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import pre_delete
 
 
 class VotesConfig(AppConfig):
@@ -12,3 +14,13 @@ class VotesConfig(AppConfig):
 
         if work_rating_section not in catalog_api.WORK_DETAIL_SECTIONS:
             catalog_api.WORK_DETAIL_SECTIONS.append(work_rating_section)
+        # However an account is deleted, its ratings leave the stored figures first.
+        pre_delete.connect(
+            _forget_member, sender=settings.AUTH_USER_MODEL, dispatch_uid="votes-forget"
+        )
+
+
+def _forget_member(sender, instance, **kwargs):
+    from .services import member_forget
+
+    member_forget(member=instance)

@@ -179,12 +179,13 @@ def reaction_set(*, member, editorial_list, reaction) -> ListReaction | None:
         return current
 
 
-def member_delete(*, member) -> int:
-    """Delete a member's account; their ratings leave every work's figures first.
+def member_forget(*, member) -> int:
+    """Take a departing member's ratings and list reactions out of every stored figure.
 
-    Returns the number of ratings removed.
+    Runs for every account deletion, wherever it starts (the member's own page, admin,
+    a shell), through the pre_delete receiver in VotesConfig; it removes the rows it
+    counts out, so running twice changes nothing. Returns the number of ratings removed.
     """
-    _check_member(member)
     with transaction.atomic():
         # Lock figures rows in work order so two deletions never wait on each other.
         work_ids = list(
@@ -206,5 +207,17 @@ def member_delete(*, member) -> int:
                 pk=answer.editorial_list_id
             ).first()
             _count_reaction(answer.editorial_list_id, answer.reaction, -1)
-        member.delete()
+            answer.delete()
     return len(work_ids)
+
+
+def member_delete(*, member) -> int:
+    """Delete a member's account; returns the number of ratings it had.
+
+    The figures are kept exact by member_forget, which the deletion itself triggers.
+    """
+    _check_member(member)
+    with transaction.atomic():
+        ratings = Rating.objects.filter(member=member).count()
+        member.delete()
+    return ratings

@@ -140,6 +140,19 @@ def test_deleting_a_member_removes_their_ratings_from_every_figure():
     assert recompute_all(fix=False) == []
 
 
+def test_an_account_deleted_any_other_way_keeps_every_figure_exact():
+    # e.g. from a shell or a data-protection script: User.delete(), not member_delete.
+    member, other = UserFactory(), UserFactory()
+    work, editorial_list = WorkFactory(), EditorialListFactory()
+    rate(member, work, 5)
+    rate(other, work, 2)
+    services.reaction_set(member=member, editorial_list=editorial_list, reaction="moved")
+    member.delete()
+    assert figures(work) == (1, 2, [0, 0, 1, 0, 0, 0])
+    assert ListReactionCounts.objects.get(pk=editorial_list.pk).moved == 0
+    assert recompute_all(fix=False) == []
+
+
 def test_reactions_one_per_member_with_stored_counts():
     editorial_list = EditorialListFactory()
     member = UserFactory()
