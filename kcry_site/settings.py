@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -75,6 +76,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if "ENGINE" not in DATABASES["default"]:
+    # django-environ turns text it cannot parse (a stray line before the URL, say) into a
+    # dictionary with no engine; stop here rather than fail later with a KeyError.
+    raise ImproperlyConfigured("DATABASE_URL is not a database URL, e.g. postgres://u:p@host/db")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while a rating is written; the busy timeout makes

@@ -44,6 +44,12 @@ def test_deploy_check_catches_a_development_setup():
     assert "DEBUG" in result.stderr
 
 
+def test_a_garbled_database_url_is_refused_with_a_clear_message():
+    result = manage("check", DATABASE_URL="Removed stale pid file.\npostgres://u:p@h/db")
+    assert result.returncode != 0
+    assert "DATABASE_URL is not a database URL" in result.stderr
+
+
 def test_json_logging_writes_one_object_per_line():
     result = manage(
         "shell",

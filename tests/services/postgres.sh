@@ -5,19 +5,23 @@
 # used instead by setting KCRY_TEST_POSTGRES_URL (its role needs CREATEDB: Django creates
 # and drops test_<name>).
 set -euo pipefail
+# Only the URL may reach stdout (callers capture it); Debian's cluster tools also print
+# notes there, such as "Removed stale pid file.", so everything else goes to stderr.
+exec 3>&1 1>&2
 
 if [ -n "${KCRY_TEST_POSTGRES_URL:-}" ]; then
-  echo "$KCRY_TEST_POSTGRES_URL"
+  echo "$KCRY_TEST_POSTGRES_URL" >&3
   exit 0
 fi
 
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 cluster_status=$(pg_lsclusters --no-header | awk -v v="$version" '$1 == v && $2 == "main" {print $4}')
 if [ -z "$cluster_status" ]; then
-  pg_createcluster "$version" main >/dev/null
+  pg_createcluster "$version" main >/dev/null 3>&-
 fi
 if [ "$cluster_status" != "online" ]; then
-  pg_ctlcluster "$version" main start
+  # 3>&- : the server must not hold the caller's pipe open, or $(...) never returns.
+  pg_ctlcluster "$version" main start 3>&-
 fi
 for _ in $(seq 30); do
   runuser -u postgres -- pg_isready -q -h 127.0.0.1 && break
@@ -35,4 +39,4 @@ fi
 if [ "$(as_postgres -c "SELECT 1 FROM pg_database WHERE datname = '$database'")" != "1" ]; then
   as_postgres -c "CREATE DATABASE $database OWNER kcry" >/dev/null
 fi
-echo "postgres://kcry:kcry@127.0.0.1:5432/$database"
+echo "postgres://kcry:kcry@127.0.0.1:5432/$database" >&3
