@@ -1,4 +1,5 @@
-"""Admin: ratings are read and removed through the services, figures are read-only."""
+"""Admin: ratings and reactions are read and removed through the services; figures are
+read-only."""
 
 from django.contrib import admin
 
@@ -22,13 +23,13 @@ class RatingAdmin(ReadOnlyAdmin):
     list_select_related = ["work", "member"]
     date_hierarchy = "rated_at"
 
-    # Deleting goes through rating_withdraw so the work's figures follow.
+    # Deleting goes through the service so the work's figures follow.
     def delete_model(self, request, obj):
-        services.rating_withdraw(member=obj.member, work=obj.work)
+        services.rating_remove(obj)
 
     def delete_queryset(self, request, queryset):
-        for rating in queryset.select_related("member", "work"):
-            services.rating_withdraw(member=rating.member, work=rating.work)
+        for rating in queryset:
+            services.rating_remove(rating)
 
 
 @admin.register(WorkStats)
@@ -48,8 +49,14 @@ class ListReactionAdmin(ReadOnlyAdmin):
     list_filter = ["reaction"]
     list_select_related = ["editorial_list", "member"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # Like ratings, deleting goes through the service so the list's counts follow. It
+    # must be allowed: admin refuses to delete a member whose rows it could not delete.
+    def delete_model(self, request, obj):
+        services.reaction_remove(obj)
+
+    def delete_queryset(self, request, queryset):
+        for answer in queryset:
+            services.reaction_remove(answer)
 
 
 @admin.register(ListReactionCounts)

@@ -59,10 +59,14 @@ def bayesian_score(*, total, count, mean, weight):
     return (total + weight * mean) / (count + weight)
 
 
-def score_expression(*, mean, weight):
-    """The same formula in SQL over a WorkStats row's own columns."""
-    return (Cast(F("total"), models.FloatField()) + Value(float(weight * mean))) / (
-        Cast(F("n"), models.FloatField()) + Value(float(weight))
+def score_expression(*, mean, weight, n_delta=0, total_delta=0):
+    """The same formula in SQL over a WorkStats row's own columns.
+
+    With deltas, the score the row will have once `n_delta` and `total_delta` are added
+    to it (for the UPDATE that adds them).
+    """
+    return (Cast(F("total"), models.FloatField()) + Value(float(total_delta + weight * mean))) / (
+        Cast(F("n"), models.FloatField()) + Value(float(n_delta + weight))
     )
 
 

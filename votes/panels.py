@@ -18,7 +18,11 @@ HISTOGRAM_BAR_WIDTH = 160  # px, the longest bar
 
 
 def stats_for(work):
-    return WorkStats.objects.filter(pk=work.pk).first() or WorkStats(work=work)
+    """The work's figures: those a write (or select_related) left on it, else read now."""
+    try:
+        return work.tear_stats
+    except WorkStats.DoesNotExist:
+        return WorkStats(work=work)
 
 
 def stats_json(stats):
@@ -44,12 +48,17 @@ def histogram_bars(stats):
     ]
 
 
-def rating_panel(request, work, stats=None):
+UNREAD = object()
+
+
+def rating_panel(request, work, stats=None, own=UNREAD):
+    """The panel's context; a write view passes the figures and rating it just wrote."""
     stats = stats or stats_for(work)
     user = request.user
-    own = None
-    if user.is_authenticated:
-        own = Rating.objects.filter(member=user, work=work).only("tears", "rated_at").first()
+    if own is UNREAD:
+        own = None
+        if user.is_authenticated:
+            own = Rating.objects.filter(member=user, work=work).only("tears", "rated_at").first()
     return {
         "work": work,
         "stats": stats,

@@ -26,6 +26,7 @@ from .models import (
     Reaction,
     WorkDay,
     WorkStats,
+    bayesian_score,
     score_expression,
 )
 from .stats import current_baseline, refresh_scores_if_stale
@@ -57,38 +58,76 @@ def _lock_stats(work_id):
     return stats
 
 
-def _count(work_id, tears, when, sign):
-    """Add (sign=1) or take out (sign=-1) one rating of `tears` given at `when`."""
-    column = f"c{tears}"
-    WorkStats.objects.filter(pk=work_id).update(
-        n=F("n") + sign, total=F("total") + sign * tears, **{column: F(column) + sign}
-    )
-    day = timezone.localdate(when)
-    changed = WorkDay.objects.filter(stats_id=work_id, day=day).update(
-        n=F("n") + sign, total=F("total") + sign * tears
-    )
-    # A missing bucket to take from was pruned (older than the rising window): fine.
-    # A missing bucket to add to is new; the figures row lock makes this insert safe.
-    if not changed and sign > 0:
-        WorkDay.objects.create(stats_id=work_id, day=day, n=1, total=tears)
+def _change_figures(stats, *, taken=None, added=None):
+    """Take rating value `taken` out of the locked figures row and/or put `added` in.
 
-
-def _rescore(work_ids):
+    One UPDATE changes the count, sum, histogram and score together: F() keeps each
+    change relative to the stored value, and SQL computes the new score from the
+    row's old columns plus the change (SET expressions all read the row as it was).
+    `stats` (read under the lock) is brought up to date in memory to match.
+    """
+    changes = {}
+    n_delta = total_delta = 0
+    for value, sign in ((taken, -1), (added, +1)):
+        if value is None:
+            continue
+        n_delta += sign
+        total_delta += sign * value
+        column = f"c{value}"
+        changes[column] = changes.get(column, 0) + sign
     baseline = current_baseline()
-    WorkStats.objects.filter(pk__in=work_ids).update(
-        score=score_expression(mean=baseline.mean, weight=baseline.weight)
+    update = {column: F(column) + delta for column, delta in changes.items() if delta}
+    WorkStats.objects.filter(pk=stats.pk).update(
+        n=F("n") + n_delta,
+        total=F("total") + total_delta,
+        score=score_expression(
+            mean=baseline.mean, weight=baseline.weight, n_delta=n_delta, total_delta=total_delta
+        ),
+        **update,
+    )
+    stats.n += n_delta
+    stats.total += total_delta
+    for column, delta in changes.items():
+        setattr(stats, column, getattr(stats, column) + delta)
+    stats.score = bayesian_score(
+        total=stats.total, count=stats.n, mean=baseline.mean, weight=baseline.weight
     )
     if baseline.stale:
         transaction.on_commit(refresh_scores_if_stale)
 
 
+def _change_days(work_id, *, taken=None, added=None):
+    """The per-day buckets: `taken` and `added` are (tears, rated_at) or None."""
+    buckets = {}
+    for rating, sign in ((taken, -1), (added, +1)):
+        if rating is None:
+            continue
+        tears, when = rating
+        n, total = buckets.get(timezone.localdate(when), (0, 0))
+        buckets[timezone.localdate(when)] = (n + sign, total + sign * tears)
+    for day, (n, total) in buckets.items():
+        if not (n or total):
+            continue
+        changed = WorkDay.objects.filter(stats_id=work_id, day=day).update(
+            n=F("n") + n, total=F("total") + total
+        )
+        # A missing bucket to take from was pruned (older than the rising window): fine.
+        # A missing bucket to add to is new; the figures row lock makes this insert safe.
+        if not changed and n > 0:
+            WorkDay.objects.create(stats_id=work_id, day=day, n=n, total=total)
+
+
 def rating_set(*, member, work, tears) -> Rating:
-    """Give or change `member`'s tear rating of `work` (0-5 tissues)."""
+    """Give or change `member`'s tear rating of `work` (0-5 tissues).
+
+    Afterwards `work.tear_stats` holds the work's figures as this write left them, so
+    the caller can show them without reading them again.
+    """
     _check_member(member)
     _check_work(work)
     _check_tears(tears)
     with transaction.atomic():
-        _lock_stats(work.pk)
+        stats = _lock_stats(work.pk)
         now = timezone.now()
         rating = Rating.objects.select_for_update().filter(member=member, work=work).first()
         if rating is None:
@@ -101,22 +140,23 @@ def rating_set(*, member, work, tears) -> Rating:
                 # A double submission won the race: change that rating instead.
                 rating = Rating.objects.select_for_update().get(member=member, work=work)
             else:
-                _count(work.pk, tears, now, +1)
-                _rescore([work.pk])
+                _change_figures(stats, added=tears)
+                _change_days(work.pk, added=(tears, now))
+                work.tear_stats = stats
                 return rating
-        if rating.tears == tears:
-            return rating
-        _count(work.pk, rating.tears, rating.rated_at, -1)
-        Rating.objects.filter(pk=rating.pk).update(tears=tears, rated_at=now)
-        rating.tears, rating.rated_at = tears, now
-        _count(work.pk, tears, now, +1)
-        _rescore([work.pk])
+        if rating.tears != tears:
+            Rating.objects.filter(pk=rating.pk).update(tears=tears, rated_at=now)
+            _change_figures(stats, taken=rating.tears, added=tears)
+            _change_days(work.pk, taken=(rating.tears, rating.rated_at), added=(tears, now))
+            rating.tears, rating.rated_at = tears, now
+        work.tear_stats = stats
         return rating
 
 
-def _withdraw_locked(rating):
+def _withdraw_locked(rating, stats):
     Rating.objects.filter(pk=rating.pk).delete()
-    _count(rating.work_id, rating.tears, rating.rated_at, -1)
+    _change_figures(stats, taken=rating.tears)
+    _change_days(rating.work_id, taken=(rating.tears, rating.rated_at))
 
 
 def rating_withdraw(*, member, work) -> bool:
@@ -126,13 +166,23 @@ def rating_withdraw(*, member, work) -> bool:
     with transaction.atomic():
         if not WorkStats.objects.filter(pk=work.pk).exists():
             return False
-        _lock_stats(work.pk)
+        stats = _lock_stats(work.pk)
         rating = Rating.objects.select_for_update().filter(member=member, work=work).first()
         if rating is None:
             return False
-        _withdraw_locked(rating)
-        _rescore([work.pk])
+        _withdraw_locked(rating, stats)
+        work.tear_stats = stats
         return True
+
+
+def rating_remove(rating):
+    """Staff removal of a rating (admin). Unlike rating_withdraw it does not ask the
+    member to be active: moderators remove a banned member's ratings too."""
+    with transaction.atomic():
+        stats = _lock_stats(rating.work_id)
+        locked = Rating.objects.select_for_update().filter(pk=rating.pk).first()
+        if locked is not None:
+            _withdraw_locked(locked, stats)
 
 
 def _count_reaction(list_id, reaction, sign):
@@ -179,6 +229,16 @@ def reaction_set(*, member, editorial_list, reaction) -> ListReaction | None:
         return current
 
 
+def reaction_remove(answer):
+    """Staff removal of a list reaction (admin), whoever gave it."""
+    with transaction.atomic():
+        ListReactionCounts.objects.select_for_update().filter(pk=answer.editorial_list_id).first()
+        locked = ListReaction.objects.select_for_update().filter(pk=answer.pk).first()
+        if locked is not None:
+            _count_reaction(locked.editorial_list_id, locked.reaction, -1)
+            locked.delete()
+
+
 def member_forget(*, member) -> int:
     """Take a departing member's ratings and list reactions out of every stored figure.
 
@@ -194,14 +254,12 @@ def member_forget(*, member) -> int:
             .values_list("work_id", flat=True)
         )
         for work_id in work_ids:
-            _lock_stats(work_id)
+            stats = _lock_stats(work_id)
             rating = (
                 Rating.objects.select_for_update().filter(member=member, work_id=work_id).first()
             )
             if rating is not None:
-                _withdraw_locked(rating)
-        if work_ids:
-            _rescore(work_ids)
+                _withdraw_locked(rating, stats)
         for answer in member.list_reactions.order_by("editorial_list_id"):
             ListReactionCounts.objects.select_for_update().filter(
                 pk=answer.editorial_list_id

@@ -78,6 +78,7 @@ def rate_work(request, slug):
     if raw is None:
         return write_error(request, 400, _("tears: missing (0 to 5, or empty to withdraw)."), back)
     raw = raw.strip()
+    rating = None
     try:
         if raw == "":
             removed = services.rating_withdraw(member=request.user, work=work)
@@ -97,12 +98,13 @@ def rate_work(request, slug):
     except ValidationError as error:
         return write_error(request, 400, error.messages[0], back)
     if wants_json(request):
-        panel = panels.rating_panel(request, work)
-        own = panel["own"]
+        # The services leave the figures they wrote on `work`, and the rating is known:
+        # the panel needs nothing read again.
+        panel = panels.rating_panel(request, work, own=rating)
         return json_answer(
             {
                 "work": work.slug,
-                "tears": own.tears if own else None,
+                "tears": rating.tears if rating else None,
                 "message": note,
                 "stats": panels.stats_json(panel["stats"]),
                 "html": render_to_string("votes/_work_rating.html", panel, request=request),

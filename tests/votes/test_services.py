@@ -105,7 +105,7 @@ def test_a_failing_write_leaves_rating_and_figures_as_they_were(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_rescore", broken)
+    monkeypatch.setattr(services, "_change_days", broken)
     with pytest.raises(RuntimeError):
         rate(member, work, 5)
     assert Rating.objects.get(member=member, work=work).tears == 1
@@ -193,11 +193,47 @@ def test_recompute_command_reports_and_fixes_drift(capsys):
 
 def test_admin_deletes_ratings_through_the_service(admin_client):
     work = WorkFactory()
-    rating = rate(UserFactory(), work, 4)
+    banned = UserFactory()
+    rating = rate(banned, work, 4)
     rate(UserFactory(), work, 2)
+    banned.is_active = False
+    banned.save()
     response = admin_client.post(
         "/admin/votes/rating/",
         {"action": "delete_selected", "_selected_action": [rating.pk], "post": "yes"},
     )
     assert response.status_code == 302
     assert figures(work) == (1, 2, [0, 0, 1, 0, 0, 0])
+
+
+def test_staff_delete_a_member_with_ratings_and_reactions_from_the_user_admin(admin_client):
+    work, editorial_list = WorkFactory(), EditorialListFactory()
+    leaving, staying = UserFactory(), UserFactory()
+    rate(leaving, work, 5)
+    rate(staying, work, 1)
+    services.reaction_set(member=leaving, editorial_list=editorial_list, reaction="sobbing")
+
+    confirm = admin_client.get(f"/admin/auth/user/{leaving.pk}/delete/")
+    assert confirm.status_code == 200
+    assert "Are you sure" in confirm.content.decode()
+    response = admin_client.post(f"/admin/auth/user/{leaving.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Rating.objects.filter(member_id=leaving.pk).exists()
+    assert figures(work) == (1, 1, [0, 1, 0, 0, 0, 0])
+    assert ListReactionCounts.objects.get(pk=editorial_list.pk).sobbing == 0
+
+
+def test_admin_deletes_list_reactions_through_the_service(admin_client):
+    editorial_list, banned = EditorialListFactory(), UserFactory()
+    answer = services.reaction_set(member=banned, editorial_list=editorial_list, reaction="moved")
+    banned.is_active = False
+    banned.save()
+    services.reaction_set(member=UserFactory(), editorial_list=editorial_list, reaction="moved")
+    response = admin_client.post(
+        "/admin/votes/listreaction/",
+        {"action": "delete_selected", "_selected_action": [answer.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert ListReactionCounts.objects.get(pk=editorial_list.pk).moved == 1
+    assert ListReaction.objects.count() == 1
