@@ -103,3 +103,29 @@ def test_work_page_adds_at_most_two_queries_for_the_rating_panel(
     votes_queries = [q for q in captured.captured_queries if "votes_" in q["sql"]]
     assert len(votes_queries) == 2  # the work's figures and the member's own rating
     assert not any('FROM "votes_rating"' in q["sql"] and "COUNT" in q["sql"] for q in votes_queries)
+
+
+def rating_post_queries(client, tears):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            "/works/focus/rating/", {"tears": tears}, HTTP_ACCEPT="application/json"
+        )
+    assert response.status_code == 200
+    assert response.json()["stats"]["count"] >= 1
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_a_rating_write_costs_the_same_queries_at_two_sizes_and_reads_nothing_twice(client):
+    grow(works=3, raters=3)
+    client.force_login(UserFactory(username="newcomer"))
+    first = rating_post_queries(client, 4)  # a new rating
+    change = rating_post_queries(client, 1)  # a changed rating, the same day
+    # The figures row is read once (under its lock) and the answer reuses it.
+    assert sum('FROM "votes_workstats"' in sql for sql in change) == 1
+    grow(works=30, raters=10)  # which also rates every work as every member
+    services.rating_withdraw(
+        member=UserFactory._meta.model.objects.get(username="newcomer"),
+        work=WorkFactory._meta.model.objects.get(slug="focus"),
+    )
+    assert len(rating_post_queries(client, 4)) == len(first)
+    assert len(rating_post_queries(client, 1)) == len(change)
