@@ -78,5 +78,17 @@ def write_report(path: Path, *, machine, counts, rows, scale, small_ratings, rat
     ]
     text = "\n".join(lines)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    path.write_text(text + _commentary(path))
     return text
+
+
+COMMENTARY = "## What the figures say"
+
+
+def _commentary(path: Path) -> str:
+    """The hand-written reading of the figures in the existing report, kept across runs."""
+    if not path.exists():
+        return ""
+    old = path.read_text()
+    start = old.find(COMMENTARY)
+    return old[start:] if start >= 0 else ""
