@@ -26,6 +26,20 @@ from django.views.generic import CreateView
 from catalog.http import wants_json
 
 
+def client_address(request):
+    """The visitor's address: REMOTE_ADDR, or behind KCRY_TRUSTED_PROXIES proxies the
+    X-Forwarded-For entry the outermost trusted proxy added."""
+    hops = settings.KCRY_TRUSTED_PROXIES
+    if hops:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _failure_key(username, address):
     digest = hashlib.sha256(f"{username.casefold()}|{address}".encode()).hexdigest()
     return f"login-failures:{digest}"
@@ -42,7 +56,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        address = client_address(self.request) if self.request else ""
         key = _failure_key(username, address)
         if cache.get(key, 0) >= settings.KCRY_LOGIN_MAX_FAILURES:
             raise ValidationError(

@@ -164,6 +164,10 @@ KCRY_DIARY_MONTHS = 12
 # Failed log-ins allowed per (username, address) before a pause of the given seconds.
 KCRY_LOGIN_MAX_FAILURES = env.int("KCRY_LOGIN_MAX_FAILURES", default=5)
 KCRY_LOGIN_LOCKOUT_SECONDS = env.int("KCRY_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# How many proxies in front of kcry append to X-Forwarded-For. 0 (the default): trust no
+# header and take the connection's address; behind one proxy, 1 takes the address that
+# proxy saw. Only this many hops are trusted: a client can forge the entries before them.
+KCRY_TRUSTED_PROXIES = env.int("KCRY_TRUSTED_PROXIES", default=0)
 
 # Comment threads (comments). Length is counted in characters after invisible ones
 # are stripped; a member may post KCRY_COMMENT_RATE[0] comments per

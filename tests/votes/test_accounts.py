@@ -109,3 +109,26 @@ def test_header_offers_sign_up_and_rankings(client):
     html = client.get("/").content.decode()
     assert "/accounts/signup/?next=/" in html
     assert 'href="/rankings/"' in html
+
+
+def test_behind_a_proxy_the_throttle_keys_on_the_address_the_proxy_saw(client, settings):
+    settings.KCRY_LOGIN_MAX_FAILURES = 2
+    settings.KCRY_TRUSTED_PROXIES = 1
+    UserFactory(username="mina")
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(2):
+        # The client forges a first entry; only the one the proxy appended counts.
+        client.post(
+            "/accounts/login/",
+            {"username": "mina", "password": "no"},
+            HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7",
+            **proxy,
+        )
+    right = {"username": "mina", "password": "tissues-please-42"}
+    forged = client.post(
+        "/accounts/login/", right, HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.7", **proxy
+    )
+    assert forged.status_code == 429
+    # Another visitor behind the same proxy is not locked out.
+    other = client.post("/accounts/login/", right, HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy)
+    assert other.status_code == 302
