@@ -29,7 +29,7 @@ from .models import (
     bayesian_score,
     score_expression,
 )
-from .stats import current_baseline, refresh_scores_if_stale
+from .stats import current_baseline, refresh_scores_if_stale, rising_since
 
 
 def _check_member(member):
@@ -113,7 +113,10 @@ def _change_days(work_id, *, taken=None, added=None):
         )
         # A missing bucket to take from was pruned (older than the rising window): fine.
         # A missing bucket to add to is new; the figures row lock makes this insert safe.
+        # A work's first rating of the day also drops its buckets older than the window,
+        # so the table stays a month deep without a scheduled job.
         if not changed and n > 0:
+            WorkDay.objects.filter(stats_id=work_id, day__lt=rising_since()).delete()
             WorkDay.objects.create(stats_id=work_id, day=day, n=n, total=total)
 
 

@@ -124,6 +124,24 @@ def test_day_buckets_follow_the_rating_date():
     assert WorkDay.objects.get(day="2025-03-10").n == 0
 
 
+def test_a_new_day_bucket_drops_the_work_s_buckets_older_than_the_rising_window(settings):
+    settings.KCRY_RISING_DAYS = 30
+    work, other_work = WorkFactory(), WorkFactory()
+    with time_machine.travel("2025-03-01 12:00 +09:00", tick=False):
+        rate(UserFactory(), work, 4)
+        rate(UserFactory(), other_work, 4)
+    with time_machine.travel("2025-03-30 12:00 +09:00", tick=False):
+        rate(UserFactory(), work, 2)  # day 30 of the window: 1 March is still in it
+    assert WorkDay.objects.filter(stats_id=work.pk).count() == 2
+    with time_machine.travel("2025-04-05 12:00 +09:00", tick=False):
+        rate(UserFactory(), work, 3)
+    days = sorted(b.day.isoformat() for b in WorkDay.objects.filter(stats_id=work.pk))
+    assert days == ["2025-03-30", "2025-04-05"]
+    # Only the rated work's buckets go; the figures themselves keep every rating.
+    assert WorkDay.objects.filter(stats_id=other_work.pk).count() == 1
+    assert figures(work) == (3, 9, [0, 0, 1, 1, 1, 0])
+
+
 def test_deleting_a_member_removes_their_ratings_from_every_figure():
     member, other = UserFactory(), UserFactory()
     first, second = WorkFactory(), WorkFactory()
