@@ -3,15 +3,17 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
 
 from .models import EditorialList, Work
 
 FEED_ITEMS = 30
 
 
+# Titles and descriptions are lazy: Feed reads them per request, in the visitor's language.
 class NewWorksFeed(Feed):
-    title = "kcry: new works"
-    description = "Korean music videos, songs, films and dramas newly added to kcry."
+    title = _("kcry: new works")
+    description = _("Korean music videos, songs, films and dramas newly added to kcry.")
 
     def link(self):
         return reverse("catalog:works")
@@ -50,8 +52,8 @@ class NewWorksAtomFeed(NewWorksFeed):
 
 
 class NewListsFeed(Feed):
-    title = "kcry: new lists"
-    description = "Editorial lists of the saddest Korean works, newest first."
+    title = _("kcry: new lists")
+    description = _("Editorial lists of the saddest Korean works, newest first.")
 
     def link(self):
         return reverse("catalog:lists")

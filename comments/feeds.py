@@ -11,13 +11,15 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.models import Work
 
 from .models import Comment
 from .text import render_body
 
-SPOILER_TEXT = "Spoiler — open the thread to read"
+SPOILER_TEXT = gettext_lazy("Spoiler — open the thread to read")
 
 
 def work_feed_urls(work):
@@ -33,14 +35,14 @@ class WorkCommentsFeed(Feed):
         return get_object_or_404(Work.objects.published(), slug=slug)
 
     def title(self, work):
-        korean = f" ({work.title_ko})" if work.title_ko else ""
-        return f"Comments on {work.title}{korean} · kcry"
+        title = f"{work.title} ({work.title_ko})" if work.title_ko else work.title
+        return _("Comments on %(title)s · kcry") % {"title": title}
 
     def link(self, work):
         return work.get_absolute_url() + "#comments"
 
     def description(self, work):
-        return f"What kcry members say about {work.title}, newest first."
+        return _("What kcry members say about %(title)s, newest first.") % {"title": work.title}
 
     def feed_url(self, work):
         return work_feed_urls(work)[0]
@@ -54,19 +56,28 @@ class WorkCommentsFeed(Feed):
         )
 
     def _author(self, comment):
-        return comment.author.get_username() if comment.author_id else "a former member"
+        return comment.author.get_username() if comment.author_id else _("a former member")
 
     def item_title(self, comment):
-        kind = "replied" if comment.parent_id else "commented"
-        spoiler = " (spoiler)" if comment.is_spoiler else ""
-        return f"{self._author(comment)} {kind}{spoiler}"
+        reply = comment.parent_id is not None
+        if comment.author_id:
+            title = _("%(name)s replied") if reply else _("%(name)s commented")
+            title %= {"name": comment.author.get_username()}
+        else:
+            # Whole sentences rather than a translated name: Korean writes 님 after a
+            # member's name, which does not fit "a former member".
+            title = _("A former member replied") if reply else _("A former member commented")
+        if comment.is_spoiler:
+            title = _("%(title)s (spoiler)") % {"title": title}
+        return title
 
     def item_description(self, comment):
         if comment.is_spoiler:
             return f"<p><em>{escape(SPOILER_TEXT)}</em></p>"
-        moment = (
-            f"<p>Tears at {escape(comment.moment_display)}</p>" if comment.moment_display else ""
-        )
+        moment = ""
+        if comment.moment_display:
+            tears_at = _("Tears at %(moment)s") % {"moment": comment.moment_display}
+            moment = f"<p>{escape(tears_at)}</p>"
         return f"{moment}<p>{render_body(comment.body)}</p>"
 
     def item_link(self, comment):

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 
 from catalog.models import Credit, Work
 from catalog.text import compact
@@ -36,7 +37,11 @@ TITLES_PER_QUERY = 100
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read as a ratings CSV (size, encoding, header…)."""
+    """The file as a whole cannot be read as a ratings CSV (size, encoding, header…).
+
+    Its text, like a RowProblem's reason, is translated when it is made: plan_import
+    runs inside the member's request, so they read it in their language.
+    """
 
 
 @dataclass
@@ -82,18 +87,22 @@ def _decode(data: bytes) -> str:
     limit = settings.KCRY_IMPORT_MAX_BYTES
     if len(data) > limit:
         raise ImportFileError(
-            f"The file is {len(data):,} bytes; an import can be at most {limit:,} bytes."
+            _("The file is %(size)s bytes; an import can be at most %(limit)s bytes.")
+            % {"size": f"{len(data):,}", "limit": f"{limit:,}"}
         )
     if not data.strip():
-        raise ImportFileError("The file is empty.")
+        raise ImportFileError(_("The file is empty."))
     if b"\x00" in data:
-        raise ImportFileError("This is not a CSV file (it holds binary data).")
+        raise ImportFileError(_("This is not a CSV file (it holds binary data)."))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportFileError(
-            f"The file is not UTF-8 text (a bad byte at position {error.start:,}). "
-            "Save it as “CSV UTF-8” and try again."
+            _(
+                "The file is not UTF-8 text (a bad byte at position %(position)s). "
+                "Save it as “CSV UTF-8” and try again."
+            )
+            % {"position": f"{error.start:,}"}
         ) from None
 
 
@@ -113,13 +122,16 @@ def _records(text: str):
     try:
         header = next(reader, None)
         if header is None:
-            raise ImportFileError("The file is empty.")
+            raise ImportFileError(_("The file is empty."))
         columns = [name.strip().casefold() for name in header]
         missing = [name for name in REQUIRED_COLUMNS if name not in columns]
         if missing:
             raise ImportFileError(
-                "This is not a ratings CSV: the first row must name the columns, with at "
-                f"least {', '.join(REQUIRED_COLUMNS)} (missing: {', '.join(missing)})."
+                _(
+                    "This is not a ratings CSV: the first row must name the columns, "
+                    "with at least %(required)s (missing: %(missing)s)."
+                )
+                % {"required": ", ".join(REQUIRED_COLUMNS), "missing": ", ".join(missing)}
             )
         limit = settings.KCRY_IMPORT_MAX_ROWS
         records = []
@@ -128,7 +140,8 @@ def _records(text: str):
                 continue
             if len(records) == limit:
                 raise ImportFileError(
-                    f"The file has more than {limit:,} ratings; split it into smaller files."
+                    _("The file has more than %(limit)s ratings; split it into smaller files.")
+                    % {"limit": f"{limit:,}"}
                 )
             values = {}
             for name, cell in zip(columns, cells, strict=False):
@@ -136,9 +149,12 @@ def _records(text: str):
                     values[name] = cell.strip()
             records.append((number, values))
     except csv.Error as error:
-        raise ImportFileError(f"The file is not valid CSV: {error}.") from None
+        # The csv module's own detail stays in English.
+        raise ImportFileError(
+            _("The file is not valid CSV: %(detail)s.") % {"detail": error}
+        ) from None
     if not records:
-        raise ImportFileError("The file has a header row but no ratings.")
+        raise ImportFileError(_("The file has a header row but no ratings."))
     return records
 
 
@@ -147,13 +163,13 @@ def _records(text: str):
 
 def _parse_tears(raw):
     if raw == "":
-        return None, "tears: missing (a whole number of tissues from 0 to 5)"
+        return None, _("tears: missing (a whole number of tissues from 0 to 5)")
     try:
         tears = int(raw)
     except ValueError:
-        return None, f"tears: “{raw[:20]}” is not a whole number from 0 to 5"
+        return None, _("tears: “%(value)s” is not a whole number from 0 to 5") % {"value": raw[:20]}
     if tears not in TEAR_VALUES:
-        return None, f"tears: {tears} is out of range (0 to 5)"
+        return None, _("tears: %(tears)s is out of range (0 to 5)") % {"tears": tears}
     return tears, None
 
 
@@ -161,7 +177,7 @@ def _parse_year(raw):
     if raw == "":
         return None, None
     if not raw.isdigit() or not 1000 <= int(raw) <= 9999:
-        return None, f"year: “{raw[:20]}” is not a year"
+        return None, _("year: “%(value)s” is not a year") % {"value": raw[:20]}
     return int(raw), None
 
 
@@ -187,7 +203,7 @@ def _works_titled(keys):
             condition |= Q(search_title__startswith=key + "|") | Q(search_title__endswith="|" + key)
         works = Work.objects.published().filter(condition).prefetch_related(credits)
         for work in works.order_by("pk"):
-            title, _, title_ko = work.search_title.partition("|")
+            title, _bar, title_ko = work.search_title.partition("|")
             for key in {title, title_ko}:
                 if key in found:
                     found[key].append(work)
@@ -203,9 +219,11 @@ def _works_by_slug(slugs):
 
 
 def _describe(works):
-    shown = ", ".join(f"{work.title} ({work.year or 'no year'}, {work.slug})" for work in works[:3])
-    more = f" and {len(works) - 3} more" if len(works) > 3 else ""
-    return shown + more
+    no_year = _("no year")  # outside the f-string, where makemessages can find it
+    shown = ", ".join(f"{work.title} ({work.year or no_year}, {work.slug})" for work in works[:3])
+    if len(works) > 3:
+        return _("%(works)s and %(count)s more") % {"works": shown, "count": len(works) - 3}
+    return shown
 
 
 def _match(values, titled, by_slug):
@@ -218,29 +236,31 @@ def _match(values, titled, by_slug):
     if not key:
         key = compact(values.get("title_ko", ""))
     if not key:
-        return None, "title: missing"
+        return None, _("title: missing")
     candidates = titled.get(key, [])
     if not candidates:
-        return None, "no work with this title on kcry"
+        return None, _("no work with this title on kcry")
     artist = values.get("artist", "")
     artist_key = compact(artist)
     if artist_key:
         candidates = [work for work in candidates if _credited(work, artist_key)]
         if not candidates:
-            return None, f"no work with this title credits “{artist[:60]}”"
+            return None, _("no work with this title credits “%(artist)s”") % {"artist": artist[:60]}
     year, problem = _parse_year(values.get("year", ""))
     if problem:
         return None, problem
     if year is not None:
         candidates = [work for work in candidates if work.year == year]
         if not candidates:
-            by = " by that artist" if artist_key else ""
-            return None, f"no work with this title{by} from {year}"
+            if artist_key:
+                reason = _("no work with this title by that artist from %(year)s")
+            else:
+                reason = _("no work with this title from %(year)s")
+            return None, reason % {"year": year}
     if len(candidates) > 1:
-        return None, (
-            f"ambiguous: {len(candidates)} works match ({_describe(candidates)}); "
-            "add the artist or the year"
-        )
+        return None, _(
+            "ambiguous: %(count)s works match (%(works)s); add the artist or the year"
+        ) % {"count": len(candidates), "works": _describe(candidates)}
     return candidates[0], None
 
 
@@ -250,10 +270,10 @@ def plan_import(data: bytes) -> ImportPlan:
     Raises ImportFileError when the file as a whole is unusable.
     """
     records = _records(_decode(data))
-    slugs = {values["work"] for _, values in records if values.get("work")}
+    slugs = {values["work"] for _row, values in records if values.get("work")}
     by_slug = _works_by_slug(slugs) if slugs else {}
     keys = set()
-    for _, values in records:
+    for _row, values in records:
         if values.get("work") in by_slug:
             continue
         key = compact(values.get("title", "")) or compact(values.get("title_ko", ""))
@@ -278,7 +298,11 @@ def plan_import(data: bytes) -> ImportPlan:
                 continue
             if earlier.tears == tears:
                 continue  # the same rating twice: harmless
-            problem = f"rates {work.title} again (row {earlier.row} gives {earlier.tears})"
+            problem = _("rates %(title)s again (row %(row)s gives %(tears)s)") % {
+                "title": work.title,
+                "row": earlier.row,
+                "tears": earlier.tears,
+            }
         plan.problems.append(RowProblem(row=number, title=label[:120], reason=problem))
     return plan
 

@@ -179,3 +179,26 @@ def test_share_tags_escape_titles(client):
     work = WorkFactory(title='Tears "and" <Rain>', slug="escaped")
     head = client.get(work.get_absolute_url()).content.decode().split("</head>")[0]
     assert meta(head, "og:title") == "Tears &quot;and&quot; &lt;Rain&gt;"
+
+
+def test_the_feeds_are_titled_in_the_readers_language(client, works):
+    korean = {"accept-language": "ko"}
+    channel = ET.fromstring(client.get(reverse("catalog:feed-works"), headers=korean).content)
+    channel = channel.find("channel")
+    assert channel.findtext("title") == "kcry: 새 작품"
+    assert (
+        channel.findtext("description")
+        == "kcry에 새로 들어온 한국 뮤직비디오, 노래, 영화, 드라마예요."
+    )
+    # Item titles carry the kind's label, which follows the language too.
+    assert channel.find("item").findtext("title") == "New Tears (새 눈물) – 뮤직비디오"
+    atom = ET.fromstring(client.get(reverse("catalog:feed-lists-atom"), headers=korean).content)
+    assert atom.findtext(f"{ATOM}title") == "kcry: 새 목록"
+    assert (
+        atom.findtext(f"{ATOM}subtitle")
+        == "가장 슬픈 한국 작품을 모은 에디터 목록을 최신순으로 보여 줘요."
+    )
+    # The class-level titles are lazy, so English readers still get English afterwards.
+    english = ET.fromstring(client.get(reverse("catalog:feed-lists")).content).find("channel")
+    assert english.findtext("title") == "kcry: new lists"
+    assert english.findtext("description").startswith("Editorial lists of the saddest")

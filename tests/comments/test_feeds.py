@@ -3,6 +3,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import time_machine
 
+from comments.models import Comment
 from comments.services import comment_delete, comment_hide, comment_post
 from tests.factories import CommentFactory, WorkFactory
 
@@ -111,3 +112,40 @@ def test_feed_links_tag_gives_head_links(film):
         '(RSS)" href="/works/ode-to-my-father/comments/feed/">'
     ) in html
     assert 'type="application/atom+xml"' in html
+
+
+def test_a_former_members_comments_keep_a_sentence_of_their_own(client, film, member):
+    top, _ = comment_post(author=member, target=film, body="Still crying")
+    comment_post(author=member, target=film, body="Me as well", parent=top)
+    Comment.objects.filter(author=member).update(author=None)
+    _, items = rss_items(client.get("/works/ode-to-my-father/comments/feed/"))
+    titles = sorted(item.findtext("title") for item in items)
+    assert titles == ["A former member commented", "A former member replied"]
+
+
+def test_the_feed_speaks_korean_to_a_korean_reader(client, mv, member, other):
+    with time_machine.travel("2025-03-01 12:00 +09:00", tick=False):
+        top, _ = comment_post(author=member, target=mv, body="후렴에서 울었어요", moment_seconds=75)
+    with time_machine.travel("2025-03-02 12:00 +09:00", tick=False):
+        comment_post(author=other, target=mv, body="저도요", parent=top, spoiler=True)
+
+    response = client.get("/works/haru-haru/comments/feed/", headers={"accept-language": "ko"})
+    channel, items = rss_items(response)
+    title = mv.title
+    assert channel.findtext("title") == f"{title} 댓글 · kcry"
+    assert (
+        channel.findtext("description")
+        == f"kcry 회원들이 {title}에 남긴 댓글을 최신순으로 모았어요."
+    )
+    assert channel.findtext("language") == "ko"
+    assert [item.findtext("title") for item in items] == [
+        "minseo 님이 답글을 달았어요 (스포일러)",
+        "jiwoo 님이 댓글을 남겼어요",
+    ]
+    assert "스포일러 — 스레드에서 펼쳐서 읽기" in items[0].findtext("description")
+    assert "눈물 포인트: 1:15" in items[1].findtext("description")
+
+    atom = client.get("/works/haru-haru/comments/feed/atom/", headers={"accept-language": "ko"})
+    feed = ET.fromstring(atom.content)
+    assert feed.findtext(f"{ATOM}title") == f"{title} 댓글 · kcry"
+    assert feed.findtext(f"{ATOM}subtitle").startswith("kcry 회원들이")

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import UserFactory, WorkFactory
+from tests.factories import UserFactory, WorkFactory, csv_upload
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "ko" / "LC_MESSAGES"
 SET_LANGUAGE = "/i18n/setlang/"
@@ -178,6 +178,38 @@ def test_the_page_cache_keeps_one_copy_per_language(settings, django_assert_num_
     assert html_lang(again_korean) == "ko"
     assert "Rankings" in again_english.content.decode()
     assert "순위" in again_korean.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_ratings_import_reports_its_problems_in_korean(client):
+    member = UserFactory(username="jisoo")
+    WorkFactory(title="Spring Day")
+    client.force_login(member)
+    switch(client, "ko")
+    url = reverse("member-data-import", args=["jisoo"])
+
+    unreadable = csv_upload([["name", "score"], ["Spring Day", "3"]])
+    response = client.post(url, {"file": unreadable})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "평가 CSV 파일이 아니에요." in html and "(빠진 열: title, tears)" in html
+    assert "This is not a ratings CSV" not in html
+
+    bad_rows = csv_upload([["title", "tears"], ["Spring Day", "9"], ["Nowhere", "3"]])
+    html = client.post(url, {"file": bad_rows}).content.decode()
+    assert "tears: 9은(는) 범위를 벗어났어요 (0에서 5)" in html
+    assert "<td>Nowhere</td><td>kcry에 이 제목의 작품이 없어요</td>" in html
+    assert "out of range" not in html
+
+
+@pytest.mark.django_db
+def test_feeds_follow_the_chosen_language(client):
+    work = WorkFactory(title="Spring Day", slug="spring-day")
+    switch(client, "ko")
+    works_feed = client.get(reverse("catalog:feed-works")).content.decode()
+    assert "<title>kcry: 새 작품</title>" in works_feed
+    comments_feed = client.get(reverse("comments:work-feed", args=[work.slug])).content.decode()
+    assert "<title>Spring Day 댓글 · kcry</title>" in comments_feed
 
 
 def test_korean_catalog_is_complete_and_compiled():

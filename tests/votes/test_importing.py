@@ -2,6 +2,7 @@ import csv
 import io
 
 import pytest
+from django.utils import translation
 
 from tests.factories import (
     CreditFactory,
@@ -267,3 +268,77 @@ def test_matching_needs_a_bounded_number_of_queries(django_assert_max_num_querie
     with django_assert_max_num_queries(8):
         plan = plan_import(csv_bytes(rows))
     assert plan.ok and len(plan.ratings) == 250
+
+
+def test_problems_are_worded_in_the_active_language():
+    first = WorkFactory(title="Rain", year=2010, slug="rain-2010")
+    WorkFactory(title="Rain", year=2012, slug="rain-2012")
+    CreditFactory(work=first, person=PersonFactory(name="Kim"))
+    WorkFactory(title="Twice")
+    rows = [
+        ["title", "artist", "year", "tears"],
+        ["Rain", "", "", "3"],
+        ["No Such Song", "", "", "3"],
+        ["Rain", "Park", "", "3"],
+        ["Rain", "Kim", "1999", "3"],
+        ["Rain", "", "1999", "3"],
+        ["Rain", "", "20x0", "3"],
+        ["", "", "", "3"],
+        ["Twice", "", "", "2"],
+        ["Twice", "", "", "4"],
+        ["Twice", "", "", "6"],
+        ["Twice", "", "", "lots"],
+        ["Twice", "", "", ""],
+    ]
+    with translation.override("ko"):
+        problems = reasons(plan_import(csv_bytes(rows)))
+    assert problems == {
+        2: "작품을 하나로 정할 수 없어요: 2개 작품이 일치해요 "
+        "(Rain (2010, rain-2010), Rain (2012, rain-2012)). 아티스트나 연도를 적어 주세요",
+        3: "kcry에 이 제목의 작품이 없어요",
+        4: "이 제목의 작품 중 “Park”이(가) 참여한 작품이 없어요",
+        5: "이 제목의 작품 중 그 아티스트가 참여한 1999년 작품이 없어요",
+        6: "이 제목의 1999년 작품이 없어요",
+        7: "year: “20x0”은(는) 연도가 아니에요",
+        8: "title: 값이 없어요",
+        10: "Twice을(를) 다시 평가하고 있어요 (9행에서는 휴지 2개)",
+        11: "tears: 6은(는) 범위를 벗어났어요 (0에서 5)",
+        12: "tears: “lots”은(는) 0에서 5 사이의 정수가 아니에요",
+        13: "tears: 값이 없어요 (휴지 0개에서 5개 사이의 정수)",
+    }
+
+
+def test_more_than_three_matches_are_summed_up_in_the_active_language():
+    for year in (None, 2001, 2002, 2003, 2004):
+        WorkFactory(title="Echo", year=year)
+    with translation.override("ko"):
+        reason = reasons(plan_import(csv_bytes([["title", "tears"], ["Echo", "1"]])))[2]
+    assert "(연도 없음, " in reason and " 외 2개)" in reason
+    reason = reasons(plan_import(csv_bytes([["title", "tears"], ["Echo", "1"]])))[2]
+    assert "(no year, " in reason and " and 2 more)" in reason
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "파일이 비어 있어요."),
+        ("title,tears\n그때,3\n".encode("cp949"), "파일이 UTF-8 텍스트가 아니에요"),
+        (image_upload().read(), "CSV 파일이 아니에요 (바이너리 데이터가 들어 있어요)."),
+        (b"name,score\nSad,3\n", "(빠진 열: title, tears)"),
+        (b"title,tears\n\n,\n", "파일에 머리글 행만 있고 평가가 없어요."),
+        (b'title,tears\n"unclosed,3\n', "올바른 CSV 파일이 아니에요"),
+    ],
+)
+def test_unreadable_files_are_refused_in_the_active_language(data, message):
+    with translation.override("ko"), pytest.raises(ImportFileError) as error:
+        plan_import(data)
+    assert message in str(error.value)
+
+
+def test_size_and_row_limits_in_the_active_language(settings):
+    settings.KCRY_IMPORT_MAX_ROWS = 1
+    with translation.override("ko"), pytest.raises(ImportFileError, match="평가가 1개보다 많아요"):
+        plan_import(csv_bytes([["title", "tears"], ["Sad", "1"], ["Sad", "2"]]))
+    settings.KCRY_IMPORT_MAX_BYTES = 10
+    with translation.override("ko"), pytest.raises(ImportFileError, match="최대 10바이트예요"):
+        plan_import(csv_bytes([["title", "tears"], ["Sad", "1"]]))
