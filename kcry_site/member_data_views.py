@@ -39,7 +39,7 @@ class ImportForm(forms.Form):
 
 def _owner(request, username):
     if request.user.get_username() != username:
-        raise PermissionDenied("Only the member themself can see and move their data.")
+        raise PermissionDenied(_("Only the member themself can see and move their data."))
     return request.user
 
 
@@ -101,7 +101,8 @@ def data_import(request, username):
     try:
         if upload.size > limit:
             raise importing.ImportFileError(
-                f"The file is {upload.size:,} bytes; an import can be at most {limit:,} bytes."
+                _("The file is %(size)s bytes; an import can be at most %(limit)s bytes.")
+                % {"size": f"{upload.size:,}", "limit": f"{limit:,}"}
             )
         plan = importing.plan_import(upload.read())
     except importing.ImportFileError as error:

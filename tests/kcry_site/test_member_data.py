@@ -250,3 +250,14 @@ def test_exports_need_a_bounded_number_of_queries(
     assert (len(data["ratings"]), len(data["comments"]), len(data["reactions"])) == (30, 30, 3)
     with django_assert_max_num_queries(8):
         assert owner_client.get("/u/jisoo/data/").status_code == 200
+
+
+def test_an_oversized_upload_is_refused_in_korean_too(owner_client, member, settings):
+    settings.KCRY_IMPORT_MAX_BYTES = 10
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    upload = csv_upload([["title", "tears"], ["Sad", "3"]])
+    response = owner_client.post("/u/jisoo/data/import/", {"file": upload})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "an import can be at most" not in html
+    assert "10" in html and "바이트" in html
