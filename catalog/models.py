@@ -105,6 +105,21 @@ class WorkQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def guarded_ids_for(self, member):
+        """Ids of the works carrying a note `member` keeps folded (one query).
+
+        A work carries a note when staff set it or more members said yes than no, as
+        on the work page (catalog.views.content_notes_panel).
+        """
+        avoided = NotePreference.objects.filter(member_id=member.pk).values("note_id")
+        staff_set = Work.content_notes.through.objects.filter(contentnote_id__in=avoided)
+        confirmed = WorkNote.objects.filter(note_id__in=avoided, yes__gt=F("no"))
+        return (
+            staff_set.order_by()
+            .values_list("work_id", flat=True)
+            .union(confirmed.order_by().values_list("work_id", flat=True))
+        )
+
     def of_kind(self, kind: str):
         return self.filter(kind=kind)
 

@@ -371,3 +371,52 @@ def test_staff_lock_notes_from_the_admin_list_and_votes_stop(client, work, suici
     assert row.is_locked
     with pytest.raises(ValidationError, match="locked"):
         note_vote(UserFactory(), work, suicide, False)
+
+
+# --- cards in lists ------------------------------------------------------------------------
+
+
+def poster(work):
+    return f"posters/thumbs/{work.slug}.jpg"
+
+
+def test_cards_in_lists_fold_the_posters_of_works_carrying_an_avoided_note(client, suicide):
+    by_staff, by_votes, plain = (
+        WorkFactory(slug=slug, poster_thumb=f"posters/thumbs/{slug}.jpg")
+        for slug in ("by-staff", "by-votes", "plain")
+    )
+    by_staff.content_notes.add(suicide)
+    note_vote(UserFactory(), by_votes, suicide, True)
+    member = UserFactory()
+    NotePreference.objects.create(member=member, note=suicide)
+
+    body = client.get("/works/").content.decode()
+    assert all(poster(work) in body for work in (by_staff, by_votes, plain))
+    assert "Poster folded" not in body
+
+    client.force_login(member)
+    body = client.get("/works/").content.decode()
+    assert poster(plain) in body
+    assert poster(by_staff) not in body and poster(by_votes) not in body
+    assert body.count("Poster folded: content note") == 2
+
+
+def test_folded_cards_cost_one_query_whatever_the_number_of_works(client, suicide):
+    member = UserFactory()
+    NotePreference.objects.create(member=member, note=suicide)
+    client.force_login(member)
+
+    def folded_works(count):
+        for _ in range(count):
+            work = WorkFactory()
+            work.poster_thumb = poster(work)
+            work.save()
+            work.content_notes.add(suicide)
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get("/works/").content.decode()
+        return body.count("Poster folded"), len(captured)
+
+    few, few_queries = folded_works(2)
+    many, many_queries = folded_works(10)
+    assert (few, many) == (2, 12)
+    assert many_queries == few_queries
