@@ -78,7 +78,8 @@ def write_report(path: Path, *, machine, counts, rows, scale, small_ratings, rat
     ]
     text = "\n".join(lines)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text + _commentary(path))
+    commentary = _commentary(path)
+    path.write_text(text + ("\n" + commentary if commentary else ""))
     return text
 
 
