@@ -214,17 +214,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         (None, {"fields": ["member", "status", "created", "same_work"]}),
         (
             "The suggestion",
-            {
-                "fields": [
-                    "kind",
-                    "title",
-                    "title_ko",
-                    "artist_or_director",
-                    "year",
-                    "video_url",
-                    "reason",
-                ]
-            },
+            {"fields": Suggestion.SUBMITTED_FIELDS},
         ),
         ("Decision", {"fields": ["decision", "work", "staff_reason", "decided", "decided_by"]}),
     ]

@@ -27,9 +27,15 @@ from .models import (
 )
 
 
-def _check_member(member):
+def check_member(member):
+    """Writes need an active, logged-in member (the votes app checks with this too)."""
     if member is None or not member.is_authenticated or not member.is_active:
         raise PermissionDenied(_("Log in to do that."))
+
+
+def check_published_work(work):
+    if not isinstance(work, Work) or work.pk is None or not work.is_published:
+        raise ValidationError(_("There is no such work."), code="unknown_work")
 
 
 def _check_staff(staff):
@@ -41,8 +47,7 @@ def _check_staff(staff):
 
 
 def _check_work_and_note(work, note):
-    if not isinstance(work, Work) or work.pk is None or not work.is_published:
-        raise ValidationError(_("There is no such work."), code="unknown_work")
+    check_published_work(work)
     if not isinstance(note, ContentNote) or note.pk is None:
         raise ValidationError(_("There is no such content note."), code="unknown_note")
 
@@ -60,7 +65,7 @@ def content_note_vote(*, member, work, note, present) -> NoteVote:
     A yes on a note the work does not carry yet proposes it (creating its per-work row);
     a no needs something to answer, so it is refused there. Locked notes refuse votes.
     """
-    _check_member(member)
+    check_member(member)
     _check_work_and_note(work, note)
     if not isinstance(present, bool):
         raise ValidationError(_("A vote on a content note is yes or no."), code="vote")
@@ -104,7 +109,7 @@ def content_note_vote(*, member, work, note, present) -> NoteVote:
 
 def content_note_vote_withdraw(*, member, work, note) -> bool:
     """Take back `member`'s vote on `note` for `work`; False when there was none."""
-    _check_member(member)
+    check_member(member)
     _check_work_and_note(work, note)
     with transaction.atomic():
         row = WorkNote.objects.select_for_update().filter(work=work, note=note).first()
@@ -127,7 +132,7 @@ def _count(row, present, sign):
 
 def note_preferences_set(*, member, notes) -> set:
     """Make `notes` exactly the set of notes `member` never wants unfolded."""
-    _check_member(member)
+    check_member(member)
     wanted = {note.pk for note in notes}
     if ContentNote.objects.filter(pk__in=wanted).count() != len(wanted):
         raise ValidationError("There is no such content note.", code="unknown_note")
@@ -163,7 +168,7 @@ def suggestion_submit(
     same member's own pending suggestion of it; too many pending suggestions. A pending
     suggestion of the same work by another member is fine: staff see both as duplicates.
     """
-    _check_member(member)
+    check_member(member)
     suggestion = Suggestion(
         member=member,
         kind=kind,

@@ -42,13 +42,6 @@ def error_answer(request, status, message):
     return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 
-def error_messages(error):
-    """{field or "__all__": [message, …]} from a ValidationError."""
-    if hasattr(error, "error_dict"):
-        return error.message_dict
-    return {"__all__": error.messages}
-
-
 def form_errors_json(form, status=400):
     errors = {name: list(messages) for name, messages in form.errors.items()}
     first = next(iter(errors.values()))[0]
@@ -218,8 +211,7 @@ def post(request, kind, slug):
                 token=data["token"],
             )
         except ValidationError as exc:
-            for field_name, errors in error_messages(exc).items():
-                form.add_error(None if field_name == "__all__" else field_name, errors)
+            form.add_error(None, exc)
         except services.RateLimited as exc:
             form.add_error(None, exc.message)
             status = 429
@@ -301,8 +293,7 @@ def edit(request, pk):
                     moment_seconds=data.get("moment"),
                 )
             except ValidationError as exc:
-                for field_name, errors in error_messages(exc).items():
-                    form.add_error(None if field_name == "__all__" else field_name, errors)
+                form.add_error(None, exc)
             else:
                 if wants_json(request):
                     return json_answer({"comment": comment_json(comment)})
@@ -315,8 +306,10 @@ def edit(request, pk):
             return error_answer(
                 request,
                 400,
-                "This comment can no longer be edited (the edit window has closed or it "
-                "was removed). You can still delete it.",
+                _(
+                    "This comment can no longer be edited (the edit window has closed or it "
+                    "was removed). You can still delete it."
+                ),
             )
         form = CommentForm(
             initial={
@@ -374,8 +367,7 @@ def flag(request, pk):
                     text=form.cleaned_data["text"],
                 )
             except ValidationError as exc:
-                for field_name, errors in error_messages(exc).items():
-                    form.add_error(None if field_name == "__all__" else field_name, errors)
+                form.add_error(None, exc)
             else:
                 if wants_json(request):
                     return json_answer({"flagged": True}, status=201)

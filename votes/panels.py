@@ -51,9 +51,9 @@ def histogram_bars(stats):
 UNREAD = object()
 
 
-def rating_panel(request, work, stats=None, own=UNREAD):
-    """The panel's context; a write view passes the figures and rating it just wrote."""
-    stats = stats or stats_for(work)
+def rating_panel(request, work, own=UNREAD):
+    """The panel's context; a write view passes the rating it just wrote."""
+    stats = stats_for(work)
     user = request.user
     if own is UNREAD:
         own = None

@@ -10,13 +10,14 @@ writes to the same work queue up while writes to different works proceed; the F(
 updates keep each change relative to the committed value in any case.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import EditorialList, Work
+from catalog.models import EditorialList
+from catalog.services import check_member, check_published_work
 
 from .models import (
     TEAR_VALUES,
@@ -30,16 +31,6 @@ from .models import (
     score_expression,
 )
 from .stats import current_baseline, refresh_scores_if_stale, rising_since
-
-
-def _check_member(member):
-    if member is None or not member.is_authenticated or not member.is_active:
-        raise PermissionDenied(_("Log in to do that."))
-
-
-def _check_work(work):
-    if not isinstance(work, Work) or work.pk is None or not work.is_published:
-        raise ValidationError(_("There is no such work."), code="unknown_work")
 
 
 def _check_tears(tears):
@@ -126,8 +117,8 @@ def rating_set(*, member, work, tears) -> Rating:
     Afterwards `work.tear_stats` holds the work's figures as this write left them, so
     the caller can show them without reading them again.
     """
-    _check_member(member)
-    _check_work(work)
+    check_member(member)
+    check_published_work(work)
     _check_tears(tears)
     with transaction.atomic():
         stats = _lock_stats(work.pk)
@@ -164,8 +155,8 @@ def _withdraw_locked(rating, stats):
 
 def rating_withdraw(*, member, work) -> bool:
     """Remove `member`'s rating of `work`; False when there was none."""
-    _check_member(member)
-    _check_work(work)
+    check_member(member)
+    check_published_work(work)
     with transaction.atomic():
         if not WorkStats.objects.filter(pk=work.pk).exists():
             return False
@@ -194,7 +185,7 @@ def _count_reaction(list_id, reaction, sign):
 
 def reaction_set(*, member, editorial_list, reaction) -> ListReaction | None:
     """Set `member`'s reaction to a list; an empty reaction removes it (returns None)."""
-    _check_member(member)
+    check_member(member)
     if not isinstance(editorial_list, EditorialList) or not editorial_list.is_published:
         raise ValidationError(_("There is no such list."), code="unknown_list")
     reaction = reaction or ""
@@ -277,7 +268,7 @@ def member_delete(*, member) -> int:
 
     The figures are kept exact by member_forget, which the deletion itself triggers.
     """
-    _check_member(member)
+    check_member(member)
     with transaction.atomic():
         ratings = Rating.objects.filter(member=member).count()
         member.delete()

@@ -248,8 +248,13 @@ def test_edit_within_the_window_and_refused_after(logged_in, member, mv, setting
         response = logged_in.post(url, {"body": "final"})
     assert response["Location"].endswith(f"#c-{comment.pk}")
     with time_machine.travel(start + timedelta(minutes=16), tick=False):
-        assert logged_in.get(url).status_code == 400
+        refused = logged_in.get(url)
         late = logged_in.post(url, {"body": "too late"})
+        logged_in.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+        refused_in_korean = logged_in.get(url).content.decode()
+    assert refused.status_code == 400
+    assert "can no longer be edited" in refused.content.decode()
+    assert "더 이상 수정할 수 없어요" in refused_in_korean
     assert late.status_code == 400
     assert "edited for 15 minutes" in late.content.decode()
     comment.refresh_from_db()
