@@ -3,8 +3,10 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Re-install only when pyproject.toml changes (the stamp is newer otherwise).
+# Re-install only when pyproject.toml changes (the stamps are newer otherwise). Serving
+# needs the project alone; the tests add their tools (pytest, Playwright, ruff, …).
 INSTALLED := $(VENV)/.installed
+INSTALLED_TEST := $(VENV)/.installed-test
 
 .PHONY: run test lint migrations-check bench clean
 
@@ -13,9 +15,15 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet -e .
 	touch $(INSTALLED)
 
+$(INSTALLED_TEST): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(INSTALLED) $(INSTALLED_TEST)
+
+# Local use: DEBUG on (it is off unless the environment says otherwise).
+run: export DEBUG ?= 1
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_seeds
@@ -23,10 +31,10 @@ run: $(INSTALLED)
 
 # The whole suite runs twice: on SQLite (the embedded default) and on PostgreSQL (the
 # scale-out path), which is started from Debian's packages when no server is given.
-test: $(INSTALLED)
+test: $(INSTALLED_TEST)
 	tests/services/debian-packages.sh
 	$(BIN)/ruff check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	@echo "=== test suite on SQLite ==="
 	env -u DATABASE_URL -u CACHE_URL $(BIN)/python -m pytest
 	@echo "=== test suite on PostgreSQL ==="
@@ -36,7 +44,7 @@ test: $(INSTALLED)
 # default; `make bench BENCH_DB=postgresql` runs it on a fresh PostgreSQL database.
 BENCH_DB ?= sqlite
 BENCH_ARGS ?=
-bench: $(INSTALLED)
+bench: $(INSTALLED_TEST)
 	tests/services/debian-packages.sh
 	@if [ "$(BENCH_DB)" = postgresql ]; then \
 	  url="$$(tests/services/postgres.sh bench)" || exit 1; output=docs/benchmark-postgresql.md; \
@@ -45,14 +53,15 @@ bench: $(INSTALLED)
 	  url="sqlite:///$(CURDIR)/bench.sqlite3"; output=docs/benchmark.md; \
 	fi; \
 	export DATABASE_URL="$$url" KCRY_BENCH_VIEW=1 KCRY_BENCH_COMMAND="make bench BENCH_DB=$(BENCH_DB)"; \
+	export DEBUG=1 SECRET_KEY="bench-$$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"; \
 	$(BIN)/python manage.py migrate --no-input -v0 && \
 	$(BIN)/python manage.py bench --output "$$output" $(BENCH_ARGS)
 
-lint: $(INSTALLED)
+lint: $(INSTALLED_TEST)
 	$(BIN)/ruff check .
 
-migrations-check: $(INSTALLED)
-	$(BIN)/python manage.py makemigrations --check --dry-run
+migrations-check: $(INSTALLED_TEST)
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -1,68 +1,18 @@
-"""The read-only JSON API: /api/works/, /api/works/<slug>/, /api/lists/, /api/lists/<slug>/.
+"""The catalog's read-only JSON API: /api/works/, /api/lists/, /api/lists/<slug>/.
 
-Every list answer carries count, next, previous and results. Errors are JSON too
-(see kcry_site.views for 400/404/500; `json_get` answers 405 itself).
-
-Other apps add their own facts to a work's answer by appending a function to
-WORK_DETAIL_SECTIONS (called with the work, returning a dict merged into the answer),
-so catalog never has to import them.
+A work's own answer (/api/works/<slug>/) carries its rating figures too, so the site
+composes it on top (kcry_site/pages/api.py) from `work_facts` and votes' figures.
 """
 
-from functools import wraps
-
-from django.conf import settings
-from django.core.exceptions import BadRequest
 from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.views.decorators.csrf import csrf_exempt
+from django.utils.translation import gettext as _
 
-from .forms import MAX_QUERY_LENGTH, WorkFilterForm, first_error
-from .http import json_answer
+from kcry_site.web.api import json_get, page_answer
+from kcry_site.web.forms import valid_query
+
+from .forms import WorkQueryForm
 from .models import EditorialList, Work
-from .pagination import paginate
-from .views import entries_with_works
-
-WORK_DETAIL_SECTIONS = []
-
-
-def json_get(view):
-    """GET-only JSON view; client errors answer JSON even with DEBUG on."""
-
-    # Exempt from CSRF: nothing here writes, and a stray POST should get the JSON 405
-    # below rather than the HTML CSRF failure page.
-    @csrf_exempt
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
-            response = json_answer(
-                {"error": f"Method {request.method} is not allowed here; use GET."}, status=405
-            )
-            response["Allow"] = "GET, HEAD"
-            return response
-        try:
-            return json_answer(view(request, *args, **kwargs))
-        except BadRequest as error:
-            return json_answer({"error": str(error)}, status=400)
-        except Http404 as error:
-            return json_answer({"error": str(error) or "Not found."}, status=404)
-
-    return wrapper
-
-
-def page_answer(request, queryset, to_json, per_page=None):
-    page = paginate(request, queryset, per_page or settings.KCRY_API_PAGE_SIZE)
-
-    def link(number):
-        query = request.GET.copy()
-        query["page"] = number
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-    return {
-        "count": page.paginator.count,
-        "next": link(page.next_page_number()) if page.has_next() else None,
-        "previous": link(page.previous_page_number()) if page.has_previous() else None,
-        "results": [to_json(item) for item in page.object_list],
-    }
+from .selectors import entries_with_works
 
 
 def _work_identity(work):
@@ -76,7 +26,7 @@ def _work_identity(work):
     }
 
 
-def work_summary(work):
+def work_summary(work, position=None):
     return {
         **_work_identity(work),
         "artists": [credit.person.name for credit in work.headline_credits],
@@ -85,27 +35,25 @@ def work_summary(work):
 
 @json_get
 def work_index(request):
-    form = WorkFilterForm(request.GET)
-    if not form.is_valid():
-        raise BadRequest(first_error(form))
-    query = request.GET.get("q", "").strip()
-    if len(query) > MAX_QUERY_LENGTH:
-        raise BadRequest(f"q: at most {MAX_QUERY_LENGTH} characters.")
+    form = valid_query(WorkQueryForm(request.GET))
+    query = form.cleaned_data["q"]
     works = form.filter(Work.objects.published().with_artists())
     if query:
         works = works.search(query)
     return page_answer(request, works, work_summary)
 
 
-@json_get
-def work_detail(request, slug):
-    work = get_object_or_404(
-        Work.objects.published().prefetch_related(
-            "content_notes", "credits__person", "list_entries__editorial_list"
-        ),
-        slug=slug,
+def work_facts(slug):
+    """A published work's facts, credits and lists for its API answer (or 404)."""
+    work = (
+        Work.objects.published()
+        .prefetch_related("content_notes", "credits__person", "list_entries__editorial_list")
+        .filter(slug=slug)
+        .first()
     )
-    answer = {
+    if work is None:
+        raise Http404(_("There is no work “%(slug)s”.") % {"slug": slug[:80]})
+    return work, {
         **_work_identity(work),
         "release_date": work.release_date.isoformat() if work.release_date else None,
         "blurb": work.blurb,
@@ -130,12 +78,9 @@ def work_detail(request, slug):
             if entry.editorial_list.is_published
         ],
     }
-    for section in WORK_DETAIL_SECTIONS:
-        answer.update(section(work))
-    return answer
 
 
-def list_summary(editorial_list):
+def list_summary(editorial_list, position=None):
     return {
         "slug": editorial_list.slug,
         "url": editorial_list.get_absolute_url(),
@@ -153,7 +98,9 @@ def list_index(request):
 
 @json_get
 def list_detail(request, slug):
-    editorial_list = get_object_or_404(EditorialList.objects.published(), slug=slug)
+    editorial_list = EditorialList.objects.published().filter(slug=slug).first()
+    if editorial_list is None:
+        raise Http404(_("There is no list “%(slug)s”.") % {"slug": slug[:80]})
     entries = entries_with_works().filter(editorial_list=editorial_list)
     return {
         **list_summary(editorial_list),

@@ -123,6 +123,9 @@ class WorkQuerySet(models.QuerySet):
     def of_kind(self, kind: str):
         return self.filter(kind=kind)
 
+    def of_year(self, year: int):
+        return self.filter(year=year)
+
     def of_decade(self, decade: int):
         return self.filter(year__gte=decade, year__lt=decade + 10)
 
@@ -240,7 +243,7 @@ class Work(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("catalog:work", args=[self.slug])
+        return reverse("work", args=[self.slug])
 
     @property
     def decade(self):
@@ -308,7 +311,7 @@ class EditorialList(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("catalog:list", args=[self.slug])
+        return reverse("list", args=[self.slug])
 
 
 class ListEntry(models.Model):

@@ -6,7 +6,6 @@ app_name = "catalog"
 
 urlpatterns = [
     path("works/", views.WorkListView.as_view(), name="works"),
-    path("works/<slug:slug>/", views.WorkDetailView.as_view(), name="work"),
     path("works/<slug:slug>/content-notes/", views.content_note_vote, name="content-note-vote"),
     path("account/content-notes/", views.note_preferences, name="note-preferences"),
     path("suggest/", views.suggest, name="suggest"),
@@ -17,10 +16,8 @@ urlpatterns = [
     path("feeds/lists/atom/", feeds.NewListsAtomFeed(), name="feed-lists-atom"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
     path("lists/", views.ListIndexView.as_view(), name="lists"),
-    path("lists/<slug:slug>/", views.ListDetailView.as_view(), name="list"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("api/works/", api.work_index, name="api-works"),
-    path("api/works/<slug:slug>/", api.work_detail, name="api-work"),
     path("api/lists/", api.list_index, name="api-lists"),
     path("api/lists/<slug:slug>/", api.list_detail, name="api-list"),
 ]

@@ -1,29 +1,37 @@
-from itertools import groupby
+"""Catalog pages (works, people, lists, search) and catalog's own writes.
+
+The work and list pages show other apps' parts too, so the site composes them on top
+(kcry_site/pages); the selectors they use are in catalog/selectors.py.
+"""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
+from kcry_site.web.answers import error_answer
+from kcry_site.web.decorators import members_only
+from kcry_site.web.forms import valid_query
+from kcry_site.web.pagination import paginate
+
 from . import services
-from .forms import NotePreferencesForm, SearchForm, SuggestionForm, WorkFilterForm, first_error
-from .models import ContentNote, Credit, EditorialList, ListEntry, Person, Work
-from .pagination import paginate
+from .forms import NotePreferencesForm, SearchForm, SuggestionForm, WorkFilterForm
+from .models import ContentNote, EditorialList, ListEntry, Person, Work
+from .selectors import group_credits, guarded_work_ids
 
 
 class WorkListView(TemplateView):
     template_name = "catalog/work_list.html"
 
     def get_context_data(self, **kwargs):
-        form = WorkFilterForm(self.request.GET)
-        if not form.is_valid():
-            raise BadRequest(first_error(form))
+        form = valid_query(WorkFilterForm(self.request.GET))
         works = form.filter(Work.objects.published().with_artists())
         page = paginate(self.request, works, settings.KCRY_WORKS_PER_PAGE)
         query = self.request.GET.copy()
@@ -33,81 +41,10 @@ class WorkListView(TemplateView):
             decades=Work.objects.published().decades(),
             page_obj=page,
             works=page.object_list,
+            guarded_ids=guarded_work_ids(self.request.user, page.object_list),
             filter_query=query.urlencode(),
             **kwargs,
         )
-
-
-class WorkDetailView(DetailView):
-    template_name = "catalog/work_detail.html"
-    context_object_name = "work"
-
-    def get_queryset(self):
-        return Work.objects.published().prefetch_related(
-            Prefetch("credits", queryset=Credit.objects.select_related("person")),
-            Prefetch(
-                "list_entries",
-                queryset=ListEntry.objects.filter(editorial_list__is_published=True)
-                .select_related("editorial_list")
-                .order_by("editorial_list__title"),
-            ),
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            credits_by_role=group_credits(self.object.credits.all()),
-            notes=content_notes_panel(self.object, self.request.user),
-            share=work_share(self.object),
-            **kwargs,
-        )
-
-
-OPEN_GRAPH_TYPES = {
-    Work.Kind.MV: "video.other",
-    Work.Kind.SONG: "music.song",
-    Work.Kind.FILM: "video.movie",
-    Work.Kind.DRAMA: "video.tv_show",
-}
-
-
-def work_share(work):
-    """What the OpenGraph and Twitter card tags say about a work (paths, not addresses)."""
-    title = f"{work.title} ({work.title_ko})" if work.title_ko else work.title
-    return {
-        "type": OPEN_GRAPH_TYPES.get(work.kind, "website"),
-        "title": title,
-        "description": work.blurb or f"{work.get_kind_display()} on kcry: {title}",
-        "path": work.get_absolute_url(),
-        # No image here: the work page shares the card votes draws (see work_detail.html).
-    }
-
-
-def content_notes_panel(work, member):
-    """The work page's content notes, from one query.
-
-    `shown`: notes staff set or members voted on, majority first (a staff-set note counts
-    as confirmed); `carried`: those the work carries (staff-set or more yes than no);
-    `proposable`: the rest of the fixed list, for a member to propose; `guarded`: carried
-    notes the member chose never to see unfolded (the poster and video wait behind a card).
-    """
-    notes = list(ContentNote.objects.for_work(work, member))
-    for note in notes:
-        note.is_carried = note.is_staff_set or note.yes > note.no
-    shown = [note for note in notes if note.is_staff_set or note.is_locked or note.yes or note.no]
-    shown.sort(
-        key=lambda note: (
-            0 if note.is_staff_set else 1 if note.is_carried else 2,
-            note.no - note.yes,
-            note.name,
-        )
-    )
-    carried = [note for note in shown if note.is_carried]
-    return {
-        "shown": shown,
-        "carried": carried,
-        "proposable": [note for note in notes if note not in shown],
-        "guarded": [note for note in carried if note.is_avoided],
-    }
 
 
 class PersonDetailView(DetailView):
@@ -124,16 +61,6 @@ class PersonDetailView(DetailView):
         return super().get_context_data(credits_by_role=group_credits(credits), **kwargs)
 
 
-def group_credits(credits):
-    """[(role label, [credit, …]), …] in the order of Credit.Role."""
-    rank = {role: index for index, role in enumerate(Credit.Role.values)}
-    ordered = sorted(credits, key=lambda credit: rank[credit.role])
-    return [
-        (Credit.Role(role).label, list(group))
-        for role, group in groupby(ordered, key=lambda credit: credit.role)
-    ]
-
-
 class ListIndexView(ListView):
     template_name = "catalog/list_index.html"
     context_object_name = "lists"
@@ -144,56 +71,11 @@ class ListIndexView(ListView):
         )
 
 
-def entries_with_works():
-    works = Work.objects.published().with_artists().order_by("year", "title")
-    return ListEntry.objects.prefetch_related(Prefetch("works", queryset=works), "people")
-
-
-class ListDetailView(DetailView):
-    template_name = "catalog/list_detail.html"
-    context_object_name = "editorial_list"
-
-    def get_queryset(self):
-        return EditorialList.objects.published()
-
-    def get_context_data(self, **kwargs):
-        entries = list(entries_with_works().filter(editorial_list=self.object))
-        return super().get_context_data(
-            ranked=[entry for entry in entries if entry.is_ranked],
-            honourable=[entry for entry in entries if entry.is_honourable_mention],
-            also_recommended=[entry for entry in entries if entry.is_also_recommended],
-            share={
-                "type": "article",
-                "title": self.object.title,
-                "description": self.object.intro or f"An editorial list on kcry: {self.object}",
-                "path": self.object.get_absolute_url(),
-                "image": list_poster(entries),
-                "image_alt": "Poster of a work on the list",
-            },
-            **kwargs,
-        )
-
-
-def list_poster(entries):
-    """The poster of the best-ranked work that has one (from the entries already read)."""
-    ranked = sorted(
-        (entry for entry in entries if entry.is_ranked and entry.position),
-        key=lambda entry: entry.position,
-    )
-    for entry in ranked:
-        for work in entry.works.all():
-            if work.poster:
-                return work.poster.url
-    return ""
-
-
 class SearchView(TemplateView):
     template_name = "catalog/search.html"
 
     def get_context_data(self, **kwargs):
-        form = SearchForm(self.request.GET)
-        if not form.is_valid():
-            raise BadRequest(first_error(form))
+        form = valid_query(SearchForm(self.request.GET))
         query = form.cleaned_data["q"]
         limit = settings.KCRY_SEARCH_LIMIT
         works = people = []
@@ -201,7 +83,12 @@ class SearchView(TemplateView):
             works = list(Work.objects.published().with_artists().search(query)[:limit])
             people = list(Person.objects.matching(query)[:limit])
         return super().get_context_data(
-            form=form, query=query, works=works, people=people, **kwargs
+            form=form,
+            query=query,
+            works=works,
+            guarded_ids=guarded_work_ids(self.request.user, works),
+            people=people,
+            **kwargs,
         )
 
 
@@ -210,28 +97,21 @@ class SearchView(TemplateView):
 VOTES = {"yes": True, "no": False}
 
 
-def write_error(request, status, message, back_url=None):
-    context = {"status": status, "message": message, "back_url": back_url}
-    return render(request, "write_error.html", context, status=status)
+def _work_page(request, slug):
+    return reverse("work", args=[slug])
 
 
+@require_POST
+@members_only(
+    back=_work_page,
+    message=gettext_lazy("Log in to vote on content notes; you will come back here."),
+)
 def content_note_vote(request, slug):
-    if request.method != "POST":
-        response = write_error(
-            request, 405, _("Only POST is allowed here: use the form on the page.")
-        )
-        response["Allow"] = "POST"
-        return response
-    work = Work.objects.published().filter(slug=slug).first()
-    if work is None:
-        return write_error(request, 404, _("There is no work “%(slug)s”.") % {"slug": slug[:80]})
+    work = get_object_or_404(Work.objects.published(), slug=slug)
     back = work.get_absolute_url()
-    if not request.user.is_authenticated:
-        messages.info(request, _("Log in to vote on content notes; you will come back here."))
-        return redirect_to_login(back)
     note = ContentNote.objects.filter(slug=request.POST.get("note", "")).first()
     if note is None:
-        return write_error(request, 400, _("note: choose a content note from the list."), back)
+        return error_answer(request, 400, _("note: choose a content note from the list."), back)
     vote = request.POST.get("vote", "")
     try:
         if vote == "withdraw":
@@ -248,9 +128,9 @@ def content_note_vote(request, slug):
             else:
                 text = _("You voted no on “%(note)s”.") % {"note": note.name}
         else:
-            return write_error(request, 400, _("vote: answer yes or no."), back)
+            return error_answer(request, 400, _("vote: answer yes or no."), back)
     except ValidationError as error:
-        return write_error(request, 400, error.messages[0], back)
+        return error_answer(request, 400, error.messages[0], back)
     messages.success(request, text)
     return redirect(f"{back}#content-notes")
 

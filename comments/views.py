@@ -7,39 +7,33 @@ Bad input stores nothing and gets the form back, filled in, with a clear message
 """
 
 import uuid
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from catalog.http import json_answer, wants_json
 from catalog.models import EditorialList, Work
+from kcry_site.web.answers import error_answer, json_answer, wants_json
+from kcry_site.web.decorators import members_only
 
 from . import services
 from .forms import CommentForm, FlagForm
 from .models import Comment
+from .selectors import allows_moment, thread_action_url
 from .threads import comment_location
 
 TARGETS = {
-    "work": (Work, "catalog:work"),
-    "list": (EditorialList, "catalog:list"),
+    "work": (Work, "work"),
+    "list": (EditorialList, "list"),
 }
 
 
 # --- answering ------------------------------------------------------------------------
-
-
-def error_answer(request, status, message):
-    if wants_json(request):
-        return json_answer({"error": message}, status=status)
-    return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 
 def form_errors_json(form, status=400):
@@ -73,27 +67,6 @@ def safe_next(request, fallback):
     return fallback
 
 
-def members_only(back):
-    """Anonymous visitors go to log in (HTML) or get a JSON 401.
-
-    `back(request, **kwargs)` names the page to return to after logging in: for a
-    POST that is the thread, since the POST URL itself cannot be opened.
-    """
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if request.user.is_authenticated:
-                return view(request, *args, **kwargs)
-            if wants_json(request):
-                return json_answer({"error": _("Log in to do this.")}, status=401)
-            return redirect_to_login(back(request, **kwargs))
-
-        return wrapped
-
-    return decorator
-
-
 def back_to_target(request, kind, slug):
     return reverse(TARGETS[kind][1], args=[slug]) + "#comments"
 
@@ -108,7 +81,10 @@ def get_target(kind, slug):
     model, _url_name = TARGETS[kind]
     target = model.objects.published().filter(slug=slug).first()
     if target is None:
-        raise Http404(f"There is no {model._meta.verbose_name} called “{slug}”.")
+        raise Http404(
+            _("There is no %(thing)s called “%(slug)s”.")
+            % {"thing": model._meta.verbose_name, "slug": slug[:80]}
+        )
     return target
 
 
@@ -123,40 +99,6 @@ def get_comment(pk, user):
     if comment is None or not comment.target.is_published:
         raise Http404(_("That comment does not exist or was removed."))
     return comment
-
-
-def json_aware(view):
-    """Turn 404s and 403s raised inside a view into JSON for JSON clients."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Http404 as exc:
-            return error_answer(request, 404, str(exc) or _("Not found."))
-        except PermissionDenied as exc:
-            return error_answer(request, 403, str(exc) or _("You cannot do that."))
-
-    return wrapped
-
-
-def methods(*allowed):
-    """Like require_http_methods, but a JSON client gets a JSON 405."""
-
-    def decorator(view):
-        checked = require_http_methods(allowed)(view)
-
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if request.method not in allowed and wants_json(request):
-                response = json_answer({"error": f"Use {' or '.join(allowed)} here."}, status=405)
-                response["Allow"] = ", ".join(allowed)
-                return response
-            return checked(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 # --- posting --------------------------------------------------------------------------
@@ -178,13 +120,8 @@ def form_page(request, *, form, action, heading, target, parent=None, comment=No
     )
 
 
-def allows_moment(target):
-    return isinstance(target, Work) and target.kind in services.MOMENT_KINDS
-
-
-@methods("POST")
-@json_aware
-@members_only(back_to_target)
+@require_POST
+@members_only(back=back_to_target)
 def post(request, kind, slug):
     target = get_target(kind, slug)
     form = CommentForm(request.POST)
@@ -242,14 +179,8 @@ def post(request, kind, slug):
     )
 
 
-def thread_action_url(target):
-    kind = "work" if isinstance(target, Work) else "list"
-    return reverse(f"comments:{kind}-post", args=[target.slug])
-
-
-@methods("GET")
-@json_aware
-@members_only(back_to_comment)
+@require_GET
+@members_only(back=back_to_comment)
 def reply(request, pk):
     parent = get_comment(pk, request.user)
     if parent.is_removed or not parent.is_public:
@@ -270,9 +201,8 @@ def reply(request, pk):
     )
 
 
-@methods("GET", "POST")
-@json_aware
-@members_only(back_to_comment)
+@require_http_methods(["GET", "POST"])
+@members_only(back=back_to_comment)
 def edit(request, pk):
     comment = get_comment(pk, request.user)
     if comment.author_id != request.user.pk:
@@ -330,9 +260,8 @@ def edit(request, pk):
     )
 
 
-@methods("GET", "POST")
-@json_aware
-@members_only(back_to_comment)
+@require_http_methods(["GET", "POST"])
+@members_only(back=back_to_comment)
 def delete(request, pk):
     comment = get_comment(pk, request.user)
     if comment.author_id != request.user.pk:
@@ -349,9 +278,8 @@ def delete(request, pk):
     return render(request, "comments/confirm_delete.html", {"comment": comment, "target": target})
 
 
-@methods("GET", "POST")
-@json_aware
-@members_only(back_to_comment)
+@require_http_methods(["GET", "POST"])
+@members_only(back=back_to_comment)
 def flag(request, pk):
     comment = get_comment(pk, request.user)
     status = 200
@@ -390,9 +318,8 @@ def flag(request, pk):
     )
 
 
-@methods("POST")
-@json_aware
-@members_only(back_to_comment)
+@require_POST
+@members_only(back=back_to_comment)
 def metoo(request, pk):
     comment = get_comment(pk, request.user)
     mark = {"1": True, "0": False}.get(request.POST.get("mark", ""))
@@ -411,8 +338,7 @@ def metoo(request, pk):
     return redirect(comment_location(comment))
 
 
-@methods("GET")
-@json_aware
+@require_GET
 def permalink(request, pk):
     comment = get_comment(pk, request.user)
     return redirect(comment_location(comment))

@@ -16,14 +16,23 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
-# The fallback key is only good for a developer's laptop; production must set one.
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdef")
+# Off unless the environment turns it on (`make run` does, for local use).
+DEBUG = env.bool("DEBUG", default=False)
+# The fallback key is only good for a developer's laptop: with DEBUG off the site refuses
+# to start on it (or on no key at all), since it would make sessions and reset links forgeable.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdef"
+SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY if DEBUG else "")
+if not DEBUG and (not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY in the environment: with DEBUG off, kcry does not start on the "
+        "development key or on none."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    # First, so its registration/ templates win over the admin's.
+    # First, so their registration/ and error templates win over the admin's.
+    "kcry_site.accounts",
     "kcry_site",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -36,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "csp",
     "adminsortable2",
+    "axes",
     "catalog",
     "votes",
     "comments",
@@ -53,6 +63,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kcry_site.web.middleware.ExplainMethodNotAllowed",
+    # Answers a locked-out log-in attempt (see kcry_site/accounts/throttle.py).
+    "axes.middleware.AxesMiddleware",
     "kcry_site.cache.FetchAnonymousCacheMiddleware",
 ]
 
@@ -103,6 +116,12 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://kcry")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Refuses locked-out attempts before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -112,7 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-CSRF_FAILURE_VIEW = "kcry_site.accounts.csrf_failure"
+CSRF_FAILURE_VIEW = "kcry_site.accounts.views.csrf_failure"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ko", "한국어")]
@@ -161,9 +180,24 @@ KCRY_RISING_DAYS = 30
 KCRY_RISING_WEIGHT = 3
 KCRY_DIARY_PER_PAGE = env.int("KCRY_DIARY_PER_PAGE", default=50)
 KCRY_DIARY_MONTHS = 12
-# Failed log-ins allowed per (username, address) before a pause of the given seconds.
+# Failed password checks allowed within KCRY_LOGIN_LOCKOUT_SECONDS before a pause: per
+# (account, address), per address (spraying) and per account (from many addresses).
 KCRY_LOGIN_MAX_FAILURES = env.int("KCRY_LOGIN_MAX_FAILURES", default=5)
+KCRY_LOGIN_MAX_FAILURES_PER_ADDRESS = env.int("KCRY_LOGIN_MAX_FAILURES_PER_ADDRESS", default=30)
+KCRY_LOGIN_MAX_FAILURES_PER_ACCOUNT = env.int("KCRY_LOGIN_MAX_FAILURES_PER_ACCOUNT", default=50)
 KCRY_LOGIN_LOCKOUT_SECONDS = env.int("KCRY_LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# django-axes runs that throttle (kcry_site/accounts/throttle.py); the three lockout
+# parameters are in the order of throttle.TIERS.
+AXES_HANDLER = "kcry_site.accounts.throttle.TieredHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
+AXES_FAILURE_LIMIT = "kcry_site.accounts.throttle.failure_limit"
+AXES_COOLOFF_TIME = "kcry_site.accounts.throttle.cool_off"
+AXES_CLIENT_IP_CALLABLE = "kcry_site.accounts.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "kcry_site.accounts.throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# A locked-out visitor who keeps trying does not extend their own pause.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_VERBOSE = False
 # How many proxies in front of kcry append to X-Forwarded-For. 0 (the default): trust no
 # header and take the connection's address; behind one proxy, 1 takes the address that
 # proxy saw. Only this many hops are trusted: a client can forge the entries before them.
@@ -268,4 +302,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes logs every attempt at INFO; lockouts (WARNING) are what operators need.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

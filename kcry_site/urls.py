@@ -1,3 +1,6 @@
+"""Every public URL. Pages that combine apps are routed to kcry_site.pages; each app's
+own pages and writes come from its urls.py."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -7,7 +10,10 @@ from django.views.i18n import set_language
 
 from catalog.sitemaps import ListSitemap, PersonSitemap, StaticSitemap, WorkSitemap
 
-from . import accounts, member_data_views, views
+from . import views
+from .pages import api as page_api
+from .pages import member_data_views
+from .pages import views as pages
 
 SITEMAPS = {
     "pages": StaticSitemap(["home", "catalog:works", "catalog:lists", "votes:rankings"]),
@@ -17,33 +23,40 @@ SITEMAPS = {
 }
 
 handler400 = views.bad_request
+handler403 = views.permission_denied
 handler404 = views.page_not_found
 handler500 = views.server_error
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("healthz", views.health, name="health"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("", include("catalog.urls")),
-    # A member's own data (mixes votes and comments, so it lives here).
+    # Pages composed from several apps.
+    path("", pages.home, name="home"),
+    path("works/<slug:slug>/", pages.work_page, name="work"),
+    path("lists/<slug:slug>/", pages.list_page, name="list"),
+    path("api/works/<slug:slug>/", page_api.work_detail, name="api-work"),
+    path("u/<str:username>/", pages.member_page, name="member"),
+    path("u/<str:username>/compare/", pages.compare_pick, name="compare-pick"),
+    path("u/<str:username>/compare/<str:other>/", pages.compare_page, name="compare"),
+    # A member's own data: every app's rows, to download, and a ratings import.
     path("u/<str:username>/data/", member_data_views.data_page, name="member-data"),
     path("u/<str:username>/data/all.json", member_data_views.data_json, name="member-data-json"),
     path(
         "u/<str:username>/data/<slug:name>.csv", member_data_views.data_csv, name="member-data-csv"
     ),
     path("u/<str:username>/data/import/", member_data_views.data_import, name="member-data-import"),
+    # Each app's own pages and writes.
+    path("", include("catalog.urls")),
     path("", include("votes.urls")),
     path("", include("comments.urls")),
-    # Log-in with a failure limit, and sign-up; the rest of auth's views as they come.
-    path("accounts/login/", accounts.ThrottledLoginView.as_view(), name="login"),
-    path("accounts/signup/", accounts.SignUpView.as_view(), name="signup"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("kcry_site.accounts.urls")),
+    path("healthz", views.health, name="health"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Django's language switch (the form in base.html's footer); the choice is kept in
     # Django's language cookie. CSRF-exempt on purpose: a token in every page's footer
     # would set a per-visitor cookie on anonymous pages and defeat the page cache, and
     # all a forged request could do is change the interface language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/<path:rest>", page_api.not_found, name="api-not-found"),
     # Uploaded posters. Behind a real web server, point it at MEDIA_ROOT instead.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media, name="media"),
 ]

@@ -1,7 +1,7 @@
-"""Project-level views: the home page (which mixes every app) and error pages.
+"""Site-wide views: health check, error handlers, media, the benchmark's bare view.
 
-Error pages answer JSON under /api/ and HTML elsewhere, so API clients never get an
-HTML page and people never get raw JSON.
+Error handlers give the site's one error answer (kcry_site.web.answers): JSON when the
+Accept header prefers it, the error page otherwise.
 """
 
 import logging
@@ -10,27 +10,14 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.generic import TemplateView
 from django.views.static import serve
 
-from catalog.models import EditorialList, Work
+from kcry_site.web.answers import error_answer, json_answer, wants_json
 
 logger = logging.getLogger(__name__)
-
-
-class HomeView(TemplateView):
-    template_name = "home.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            lists=EditorialList.objects.published(),
-            new_works=Work.objects.published().with_artists().order_by("-created", "-pk")[:8],
-            **kwargs,
-        )
 
 
 @never_cache
@@ -57,18 +44,6 @@ def bare(request):
     return HttpResponse("kcry", content_type="text/plain")
 
 
-def _wants_json(request):
-    return request.path.startswith("/api/")
-
-
-def _error(request, status, message):
-    if _wants_json(request):
-        return JsonResponse(
-            {"error": message}, status=status, json_dumps_params={"ensure_ascii": False}
-        )
-    return render(request, "error.html", {"status": status, "message": message}, status=status)
-
-
 def bad_request(request, exception=None):
     # Only BadRequest carries a message written for people; other 400s (e.g. a
     # SuspiciousOperation) keep their details out of the response.
@@ -76,7 +51,7 @@ def bad_request(request, exception=None):
         message = str(exception)
     else:
         message = _("The request could not be understood.")
-    return _error(request, 400, message)
+    return error_answer(request, 400, message)
 
 
 def page_not_found(request, exception=None):
@@ -84,14 +59,21 @@ def page_not_found(request, exception=None):
     # matched no route carries a dict of tried patterns, which is not for visitors.
     args = getattr(exception, "args", ())
     if args and isinstance(args[0], str):
-        return _error(request, 404, args[0])
-    return _error(request, 404, _("Nothing here: the page or item does not exist."))
+        return error_answer(request, 404, args[0])
+    return error_answer(request, 404, _("Nothing here: the page or item does not exist."))
+
+
+def permission_denied(request, exception=None):
+    args = getattr(exception, "args", ())
+    if args and isinstance(args[0], str):
+        return error_answer(request, 403, args[0])
+    return error_answer(request, 403, _("You cannot do that."))
 
 
 def server_error(request):
     message = _("Something went wrong on our side. Please try again.")
-    if _wants_json(request):
-        return _error(request, 500, message)
+    if wants_json(request):
+        return json_answer({"error": message}, status=500)
     # No request context here: the failure may be the database that the
     # user and session context processors would query.
     return HttpResponseServerError(loader.render_to_string("500.html", {"message": message}))

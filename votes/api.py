@@ -1,19 +1,17 @@
-"""/api/rankings/ and the rating figures added to /api/works/<slug>/."""
-
-from itertools import count
+"""/api/rankings/: the rankings page's rows as JSON."""
 
 from django.conf import settings
 
-from catalog.api import json_get, page_answer, work_summary
+from catalog.api import work_summary
+from kcry_site.web.api import json_get, page_answer
 
-from . import panels
-from .rankings import to_row
-from .views import ranking_form
+from .rankings import ranking_form, to_row
+from .selectors import stats_json
 
 
 def ranking_json(row):
     answer = {"position": row.position, **work_summary(row.work)}
-    answer["rating"] = panels.stats_json(row.stats) if row.stats else None
+    answer["rating"] = stats_json(row.stats) if row.stats else None
     if row.recent_n is not None:
         answer["recent_ratings"] = row.recent_n
         answer["rising_score"] = round(row.rising_score, 3)
@@ -23,20 +21,10 @@ def ranking_json(row):
 @json_get
 def rankings(request):
     form = ranking_form(request)
-    per_page = settings.KCRY_API_PAGE_SIZE
-    # A bad page number never reaches the positions: page_answer refuses it first.
-    raw_page = request.GET.get("page", "1")
-    first = (int(raw_page) - 1) * per_page + 1 if raw_page.isdigit() else 1
-    positions = count(first)
     answer = page_answer(
         request,
         form.rows_queryset(),
-        lambda item: ranking_json(to_row(item, next(positions))),
-        per_page=per_page,
+        lambda item, position: ranking_json(to_row(item, position)),
+        per_page=settings.KCRY_API_PAGE_SIZE,
     )
     return {"order": form.chosen_order, "min_ratings": form.chosen_min_ratings, **answer}
-
-
-def work_rating_section(work):
-    """Appended to catalog.api.WORK_DETAIL_SECTIONS by VotesConfig.ready()."""
-    return {"rating": panels.stats_json(panels.stats_for(work))}

@@ -8,12 +8,6 @@ class VotesConfig(AppConfig):
     verbose_name = "Tear ratings"
 
     def ready(self):
-        from catalog import api as catalog_api
-
-        from .api import work_rating_section
-
-        if work_rating_section not in catalog_api.WORK_DETAIL_SECTIONS:
-            catalog_api.WORK_DETAIL_SECTIONS.append(work_rating_section)
         # However an account is deleted, its ratings leave the stored figures first.
         pre_delete.connect(
             _forget_member, sender=settings.AUTH_USER_MODEL, dispatch_uid="votes-forget"

@@ -279,4 +279,4 @@ class ListReaction(models.Model):
         return f"{self.member} – {self.editorial_list}: {self.reaction}"
 
     def get_absolute_url(self):
-        return reverse("catalog:list", args=[self.editorial_list.slug])
+        return reverse("list", args=[self.editorial_list.slug])

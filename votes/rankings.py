@@ -7,8 +7,9 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from catalog.forms import DecadeField
+from catalog.forms import WorkFilterForm
 from catalog.models import Credit, Work
+from kcry_site.web.forms import valid_query
 
 from .models import WorkStats
 from .stats import current_baseline, rising_since
@@ -35,10 +36,8 @@ def _headline_credits(prefix=""):
     )
 
 
-class RankingForm(forms.Form):
+class RankingForm(WorkFilterForm):
     order = forms.ChoiceField(choices=Order.CHOICES, required=False)
-    kind = forms.ChoiceField(choices=[("", _("All kinds")), *Work.Kind.choices], required=False)
-    decade = DecadeField(required=False, min_value=1900, max_value=2090)
     year = forms.IntegerField(required=False, min_value=1900, max_value=2099)
     min_ratings = forms.IntegerField(
         label=_("At least … ratings"), required=False, min_value=0, max_value=1_000_000
@@ -55,28 +54,23 @@ class RankingForm(forms.Form):
             return 0 if self.chosen_order == Order.NEWEST else 1
         return value
 
+    def filter(self, rows):
+        rows = super().filter(rows)
+        if self.cleaned_data.get("year") is not None:
+            rows = rows.of_year(self.cleaned_data["year"])
+        return rows
+
     def rows_queryset(self):
         """The ordered queryset for the chosen order and filters (valid form only)."""
-        data = self.cleaned_data
         if self.chosen_order == Order.NEWEST:
-            works = Work.objects.published().select_related("tear_stats")
-            if data.get("kind"):
-                works = works.of_kind(data["kind"])
-            if data.get("decade") is not None:
-                works = works.of_decade(data["decade"])
-            if data.get("year") is not None:
-                works = works.filter(year=data["year"])
+            works = self.filter(Work.objects.published().select_related("tear_stats"))
             if self.chosen_min_ratings:
                 works = works.filter(tear_stats__n__gte=self.chosen_min_ratings)
             return works.prefetch_related(_headline_credits()).order_by("-created", "-pk")
 
-        stats = WorkStats.objects.published().with_at_least(max(self.chosen_min_ratings, 1))
-        if data.get("kind"):
-            stats = stats.of_kind(data["kind"])
-        if data.get("decade") is not None:
-            stats = stats.of_decade(data["decade"])
-        if data.get("year") is not None:
-            stats = stats.of_year(data["year"])
+        stats = self.filter(
+            WorkStats.objects.published().with_at_least(max(self.chosen_min_ratings, 1))
+        )
         if self.chosen_order == Order.MOST_RATED:
             stats = stats.most_rated()
         elif self.chosen_order == Order.RISING:
@@ -118,5 +112,12 @@ def to_row(item, position):
 
 
 def rows_of(page):
-    start = page.start_index()
-    return [to_row(item, start + offset) for offset, item in enumerate(page.object_list)]
+    return [
+        to_row(item, position)
+        for position, item in enumerate(page.object_list, start=page.start_index())
+    ]
+
+
+def ranking_form(request):
+    """The filters of the rankings page and API, or a 400 naming the bad one."""
+    return valid_query(RankingForm(request.GET))

@@ -9,11 +9,6 @@ urlpatterns = [
     path("lists/<slug:slug>/reaction/", views.react_to_list, name="react"),
     path("rankings/", views.RankingView.as_view(), name="rankings"),
     path("api/rankings/", api.rankings, name="api-rankings"),
-    path("u/<str:username>/", views.MemberView.as_view(), name="member"),
-    path("u/<str:username>/compare/", views.compare_pick, name="compare-pick"),
-    path("u/<str:username>/compare/<str:other>/", views.CompareView.as_view(), name="compare"),
-    path("u/<str:username>/ratings.csv", views.export_ratings, name="export"),
-    path("u/<str:username>/delete/", views.delete_account, name="delete-account"),
     path("works/<slug:slug>/card.png", views.work_card, name="work-card"),
     path("u/<str:username>/cards/<slug:slug>.png", views.rating_card, name="rating-card"),
 ]

@@ -1,82 +1,58 @@
-"""Rankings, member pages and the write endpoints (rating, list reaction, account deletion).
+"""Votes' pages and writes: rating a work, reacting to a list, rankings, share cards.
 
-Writes are POST-only. They answer JSON when the request asks for it (Accept:
-application/json or X-Requested-With, as rating.js does) and otherwise redirect back to
-the page with a message. Anonymous writers are sent to log in and brought back.
+Writes follow the site's convention: POST only, members only, the one error answer,
+JSON when the page's script asks (Accept: application/json), else a redirect back.
 """
 
 import re
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, logout
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from catalog.forms import first_error
-from catalog.http import json_answer, wants_json
 from catalog.models import EditorialList, Work
-from catalog.pagination import paginate
+from catalog.selectors import guarded_work_ids
+from kcry_site.web.answers import error_answer, json_answer, wants_json
+from kcry_site.web.decorators import members_only
+from kcry_site.web.pagination import paginate
 
-from . import cards, exporting, members, panels, services
+from . import cards, selectors, services
 from .models import Rating, Tears
-from .rankings import Order, RankingForm, rows_of
+from .rankings import Order, ranking_form, rows_of
 
-User = get_user_model()
 TEARS_PATTERN = re.compile(r"[0-5]")
 
 
-# --- helpers for the write endpoints --------------------------------------------------
+def _work_page(request, slug):
+    return reverse("work", args=[slug])
 
 
-def write_error(request, status, message, back_url=None):
-    if wants_json(request):
-        return json_answer({"error": message}, status=status)
-    context = {"status": status, "message": message, "back_url": back_url}
-    return render(request, "write_error.html", context, status=status)
-
-
-def login_needed(request, back_url, message):
-    if wants_json(request):
-        # The same address redirect_to_login would send a browser to.
-        login_url = redirect_to_login(back_url)["Location"]
-        return json_answer({"error": message, "login_url": login_url}, status=401)
-    messages.info(request, message)
-    return redirect_to_login(back_url)
-
-
-def method_not_allowed(request):
-    response = write_error(request, 405, _("Only POST is allowed here: use the form on the page."))
-    response["Allow"] = "POST"
-    return response
+def _list_page(request, slug):
+    return reverse("list", args=[slug])
 
 
 # --- rating a work ----------------------------------------------------------------------
 
 
+@require_POST
+@members_only(
+    back=_work_page, message=gettext_lazy("Log in to rate works; you will come back here.")
+)
 def rate_work(request, slug):
-    if request.method != "POST":
-        return method_not_allowed(request)
-    work = Work.objects.published().filter(slug=slug).first()
-    if work is None:
-        return write_error(
-            request, 404, _("There is no work “%(slug)s” to rate.") % {"slug": slug[:80]}
-        )
+    work = get_object_or_404(Work.objects.published(), slug=slug)
     back = work.get_absolute_url()
-    if not request.user.is_authenticated:
-        return login_needed(request, back, _("Log in to rate works; you will come back here."))
     raw = request.POST.get("tears")
     if raw is None:
-        return write_error(request, 400, _("tears: missing (0 to 5, or empty to withdraw)."), back)
+        return error_answer(request, 400, _("tears: missing (0 to 5, or empty to withdraw)."), back)
     raw = raw.strip()
     rating = None
     try:
@@ -96,17 +72,17 @@ def rate_work(request, slug):
                 "label": Tears(rating.tears).label,
             }
     except ValidationError as error:
-        return write_error(request, 400, error.messages[0], back)
+        return error_answer(request, 400, error.messages[0], back)
     if wants_json(request):
         # The services leave the figures they wrote on `work`, and the rating is known:
         # the panel needs nothing read again.
-        panel = panels.rating_panel(request, work, own=rating)
+        panel = selectors.rating_panel(request, work, own=rating)
         return json_answer(
             {
                 "work": work.slug,
                 "tears": rating.tears if rating else None,
                 "message": note,
-                "stats": panels.stats_json(panel["stats"]),
+                "stats": selectors.stats_json(panel["stats"]),
                 "html": render_to_string("votes/_work_rating.html", panel, request=request),
             }
         )
@@ -117,37 +93,35 @@ def rate_work(request, slug):
 # --- list reactions ----------------------------------------------------------------------
 
 
+@require_POST
+@members_only(
+    back=_list_page, message=gettext_lazy("Log in to react to lists; you will come back here.")
+)
 def react_to_list(request, slug):
-    if request.method != "POST":
-        return method_not_allowed(request)
-    editorial_list = EditorialList.objects.published().filter(slug=slug).first()
-    if editorial_list is None:
-        return write_error(request, 404, _("There is no list “%(slug)s”.") % {"slug": slug[:80]})
+    editorial_list = get_object_or_404(EditorialList.objects.published(), slug=slug)
     back = editorial_list.get_absolute_url()
-    if not request.user.is_authenticated:
-        return login_needed(request, back, _("Log in to react to lists; you will come back here."))
     reaction = request.POST.get("reaction")
     if reaction is None:
-        return write_error(request, 400, _("reaction: missing."), back)
+        return error_answer(request, 400, _("reaction: missing."), back)
     try:
         answer = services.reaction_set(
             member=request.user, editorial_list=editorial_list, reaction=reaction.strip()
         )
     except ValidationError as error:
-        return write_error(request, 400, f"reaction: {error.messages[0]}", back)
+        return error_answer(request, 400, f"reaction: {error.messages[0]}", back)
     note = (
         _("You reacted: %(reaction)s.") % {"reaction": answer.get_reaction_display()}
         if answer
         else _("Reaction removed.")
     )
     if wants_json(request):
-        panel = panels.list_community(request, editorial_list)
+        counts = selectors.reaction_counts(editorial_list)
         return json_answer(
             {
                 "list": editorial_list.slug,
                 "reaction": answer.reaction if answer else None,
                 "message": note,
-                "counts": {row["value"]: row["count"] for row in panel["reactions"]},
+                "counts": {choice.value: counts[choice] for choice in counts},
             }
         )
     messages.success(request, note)
@@ -157,19 +131,13 @@ def react_to_list(request, slug):
 # --- rankings ---------------------------------------------------------------------------
 
 
-def ranking_form(request):
-    form = RankingForm(request.GET)
-    if not form.is_valid():
-        raise BadRequest(first_error(form))
-    return form
-
-
 class RankingView(TemplateView):
     template_name = "votes/rankings.html"
 
     def get_context_data(self, **kwargs):
         form = ranking_form(self.request)
         page = paginate(self.request, form.rows_queryset(), settings.KCRY_RANKINGS_PER_PAGE)
+        rows = rows_of(page)
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
@@ -179,108 +147,14 @@ class RankingView(TemplateView):
             decades=Work.objects.published().decades(),
             kinds=Work.Kind.choices,
             page_obj=page,
-            rows=rows_of(page),
+            rows=rows,
+            guarded_ids=guarded_work_ids(self.request.user, [row.work for row in rows]),
             filter_query=query.urlencode(),
             m=settings.KCRY_RANKING_MIN_RATINGS,
             rising_days=settings.KCRY_RISING_DAYS,
             rising_weight=settings.KCRY_RISING_WEIGHT,
             **kwargs,
         )
-
-
-# --- member pages -----------------------------------------------------------------------
-
-
-class MemberView(TemplateView):
-    """A member's tear diary: ratings newest first, totals, tears per month."""
-
-    template_name = "votes/member.html"
-
-    def get_context_data(self, **kwargs):
-        member = get_object_or_404(User, username=self.kwargs["username"], is_active=True)
-        ratings = member.tear_ratings.select_related("work").order_by("-rated_at", "-pk")
-        page = paginate(self.request, ratings, settings.KCRY_DIARY_PER_PAGE)
-        return super().get_context_data(
-            member=member,
-            page_obj=page,
-            diary=page.object_list,
-            totals=members.totals(member),
-            chart=members.tears_per_month(member, settings.KCRY_DIARY_MONTHS),
-            is_self=self.request.user == member,
-            **kwargs,
-        )
-
-
-class CompareView(TemplateView):
-    """Two members side by side: shared works, agreement, where they differ most."""
-
-    template_name = "votes/compare.html"
-
-    def get_context_data(self, **kwargs):
-        first = get_object_or_404(User, username=self.kwargs["username"], is_active=True)
-        second = get_object_or_404(User, username=self.kwargs["other"], is_active=True)
-        return super().get_context_data(
-            first=first, second=second, comparison=members.compare(first, second), **kwargs
-        )
-
-
-def compare_pick(request, username):
-    """The compare form on a member page sends ?other=<username>."""
-    other = request.GET.get("other", "").strip()
-    if not other:
-        raise BadRequest(_("other: name the member to compare with."))
-    if not User.objects.filter(username=other, is_active=True).exists():
-        messages.error(request, _("There is no member called “%(name)s”.") % {"name": other[:40]})
-        return redirect("votes:member", username=username)
-    return redirect("votes:compare", username=username, other=other)
-
-
-@login_required
-def export_ratings(request, username):
-    if request.user.get_username() != username:
-        raise PermissionDenied("You can only export your own ratings.")
-    return exporting.csv_response(
-        exporting.export_filename(request.user, "ratings"),
-        exporting.RATING_FIELDS,
-        exporting.rating_rows(request.user),
-    )
-
-
-class DeleteAccountForm(forms.Form):
-    password = forms.CharField(
-        label=gettext_lazy("Your password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, *args, member, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.member = member
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.member.check_password(password):
-            raise ValidationError(_("That is not your password."))
-        return password
-
-
-@login_required
-def delete_account(request, username):
-    if request.user.get_username() != username:
-        raise PermissionDenied("You can only delete your own account.")
-    form = DeleteAccountForm(request.POST or None, member=request.user)
-    if request.method == "POST" and form.is_valid():
-        member = request.user
-        logout(request)
-        removed = services.member_delete(member=member)
-        messages.success(
-            request,
-            _("Your account and its %(count)s rating(s) were deleted. Take care.")
-            % {"count": removed},
-        )
-        return redirect("home")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "votes/delete_account.html", {"form": form}, status=status)
 
 
 # --- share cards --------------------------------------------------------------------------

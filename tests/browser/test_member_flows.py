@@ -48,7 +48,7 @@ def test_newcomer_signs_up_rates_changes_the_rating_and_sees_the_diary(
     # Sign up from the rating panel and come straight back to the work.
     panel.get_by_role("link", name="sign up").click()
     page.get_by_label("Username").fill("newcomer")
-    page.get_by_label("Email", exact=False).first.fill("newcomer@example.com")
+    page.get_by_label("E-mail address").fill("newcomer@example.com")
     page.get_by_label("Password", exact=True).fill("a-long-sad-ballad-77")
     page.get_by_label("Password confirmation").fill("a-long-sad-ballad-77")
     page.get_by_role("button", name="Create my account").click()

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from catalog.api import WORK_DETAIL_SECTIONS
-from tests.factories import WorkFactory
+from tests.factories import UserFactory, WorkFactory
+from votes.services import rating_set
 
 pytestmark = pytest.mark.django_db
 
@@ -28,19 +28,19 @@ def test_work_index_filters_by_kind_and_query(client, founding_lists):
 
 
 def test_work_detail_has_facts_credits_and_list_ranks(client, founding_lists):
-    answer = client.get(reverse("catalog:api-work", args=["haru-haru"])).json()
+    answer = client.get(reverse("api-work", args=["haru-haru"])).json()
     assert answer["title"] == "Haru Haru" and answer["year"] == 2008
     assert {"person": "BIGBANG", "slug": "bigbang", "role": "artist"} in answer["credits"]
     ranks = {entry["slug"]: entry["rank"] for entry in answer["lists"]}
     assert ranks["top-10-saddest-kpop-mvs"] == 1
 
 
-def test_work_detail_includes_sections_other_apps_register(client, monkeypatch):
+def test_work_detail_carries_the_stored_rating_figures(client):
     work = WorkFactory()
-    monkeypatch.setattr(
-        "catalog.api.WORK_DETAIL_SECTIONS", [*WORK_DETAIL_SECTIONS, lambda w: {"extra": w.slug}]
-    )
-    assert client.get(reverse("catalog:api-work", args=[work.slug])).json()["extra"] == work.slug
+    rating_set(member=UserFactory(), work=work, tears=4)
+    rating = client.get(reverse("api-work", args=[work.slug])).json()["rating"]
+    assert rating["count"] == 1
+    assert rating["histogram"]["4"] == 1
 
 
 def test_list_detail_keeps_source_order_and_two_video_entry(client, founding_lists):
@@ -66,8 +66,8 @@ def test_list_index(client, founding_lists):
         ("/api/works/", {"page": "last"}, 400, "not a page number"),
         ("/api/works/", {"page": "99"}, 404, "no page 99"),
         ("/api/works/", {"q": "x" * 101}, 400, "at most 100"),
-        ("/api/works/no-such-work/", {}, 404, "No Work matches"),
-        ("/api/lists/no-such-list/", {}, 404, "No EditorialList matches"),
+        ("/api/works/no-such-work/", {}, 404, "There is no work"),
+        ("/api/lists/no-such-list/", {}, 404, "There is no list"),
         ("/api/nothing-here/", {}, 404, "does not exist"),
     ],
 )

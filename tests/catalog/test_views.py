@@ -57,7 +57,7 @@ def test_page_past_the_end_is_404(client):
 
 
 def test_work_page_shows_facts_credits_lists_and_folded_content_notes(client, founding_lists):
-    response = client.get(reverse("catalog:work", args=["you-and-i"]))
+    response = client.get(reverse("work", args=["you-and-i"]))
     body = response.content.decode()
     assert response.status_code == 200
     assert "Park Bom" in body
@@ -69,7 +69,7 @@ def test_work_page_shows_facts_credits_lists_and_folded_content_notes(client, fo
 
 
 def test_work_page_groups_film_credits_by_role(client, founding_lists):
-    response = client.get(reverse("catalog:work", args=["train-to-busan"]))
+    response = client.get(reverse("work", args=["train-to-busan"]))
     roles = dict(response.context["credits_by_role"])
     assert [c.person.name for c in roles["Director"]] == ["Yeon Sang-ho"]
     assert "Gong Yoo" in [c.person.name for c in roles["Cast"]]
@@ -78,7 +78,7 @@ def test_work_page_groups_film_credits_by_role(client, founding_lists):
 
 def test_unknown_and_unpublished_works_are_404(client):
     hidden = WorkFactory(is_published=False)
-    assert client.get(reverse("catalog:work", args=["no-such-work"])).status_code == 404
+    assert client.get(reverse("work", args=["no-such-work"])).status_code == 404
     assert client.get(hidden.get_absolute_url()).status_code == 404
 
 
@@ -91,7 +91,7 @@ def test_person_page_groups_credits_by_role(client, founding_lists):
 
 
 def test_list_page_shows_countdown_then_mentions_apart(client, founding_lists):
-    response = client.get(reverse("catalog:list", args=["top-10-saddest-kpop-mvs"]))
+    response = client.get(reverse("list", args=["top-10-saddest-kpop-mvs"]))
     assert response.status_code == 200
     assert [e.position for e in response.context["ranked"]] == [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]
     assert len(response.context["honourable"]) == 5
@@ -100,7 +100,7 @@ def test_list_page_shows_countdown_then_mentions_apart(client, founding_lists):
 
 
 def test_list_page_shows_artist_mentions_in_also_recommended(client, founding_lists):
-    response = client.get(reverse("catalog:list", args=["tissues-and-tears-mvs"]))
+    response = client.get(reverse("list", args=["tissues-and-tears-mvs"]))
     assert len(response.context["also_recommended"]) == 7
     assert "Anything by" in response.content.decode()
 

@@ -2,8 +2,8 @@ import pytest
 
 from comments.models import Comment, Flag, MeToo
 from comments.services import comment_post, flag_create, metoo_toggle
+from kcry_site.accounts.services import member_delete
 from tests.factories import UserFactory, WorkFactory
-from votes.services import member_delete
 
 pytestmark = pytest.mark.django_db
 

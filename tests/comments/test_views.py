@@ -6,13 +6,14 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
-from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from comments import services
 from comments.models import Comment, Flag, MeToo
+from comments.selectors import member_comments
 from tests.factories import CommentFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,13 +44,16 @@ def test_anonymous_post_is_sent_to_log_in_and_back_to_the_thread(client, mv):
 def test_anonymous_json_post_gets_401(client, mv):
     response = client.post(post_url(mv), {"body": "hi"}, **JSON)
     assert response.status_code == 401
-    assert response.json() == {"error": "Log in to do this."}
+    assert response.json() == {
+        "error": "Log in to do this; you will come back here.",
+        "login_url": "/accounts/login/?next=/works/haru-haru/%23comments",
+    }
 
 
 def test_get_on_a_write_url_is_405(logged_in, mv):
     assert logged_in.get(post_url(mv)).status_code == 405
     response = logged_in.get(post_url(mv), **JSON)
-    assert response.status_code == 405 and response.json()["error"] == "Use POST here."
+    assert response.status_code == 405 and response.json()["error"].startswith("Only POST")
 
 
 def test_missing_csrf_token_is_refused(member, mv):
@@ -339,14 +343,12 @@ def test_permalink_redirects_to_the_page_and_hides_hidden_comments(client, mv, m
 # --- member pages -----------------------------------------------------------------------
 
 
-def test_member_comments_tag_lists_recent_readable_comments(member, mv, editorial_list):
+def test_member_comments_lists_recent_readable_comments(member, mv, editorial_list):
     CommentFactory(work=mv, author=member, body="on the video")
     CommentFactory(editorial_list=editorial_list, author=member, body="on the list")
     CommentFactory(work=mv, author=member, body="hidden one", is_public=False)
     CommentFactory(work=WorkFactory(is_published=False), author=member, body="unpublished")
-    html = Template("{% load comments_tags %}{% member_comments member %}").render(
-        Context({"member": member})
-    )
+    html = render_to_string("comments/member_comments.html", member_comments(member))
     assert html.index("on the list") < html.index("on the video")
     assert "hidden one" not in html and "unpublished" not in html
 

@@ -44,6 +44,35 @@ def test_deploy_check_catches_a_development_setup():
     assert "DEBUG" in result.stderr
 
 
+def test_debug_is_off_unless_the_environment_turns_it_on():
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
+    environment = {**os.environ, **PRODUCTION_ENV}
+    environment.pop("DEBUG")
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    unset = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings; print(settings.DEBUG)",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.splitlines()[-1] == "False"
+    assert unset.stdout.splitlines()[-1] == "False", unset.stderr
+
+
+@pytest.mark.parametrize("key", ["", "dev-only-insecure-key-change-me-0123456789abcdef"])
+def test_without_debug_the_site_refuses_a_missing_or_development_key(key):
+    result = manage("check", SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
 def test_a_garbled_database_url_is_refused_with_a_clear_message():
     result = manage("check", DATABASE_URL="Removed stale pid file.\npostgres://u:p@h/db")
     assert result.returncode != 0

@@ -52,7 +52,7 @@ def test_json_write_answers_figures_and_the_fresh_panel(client, member, work):
     assert answer["stats"]["count"] == 2
     assert answer["stats"]["histogram"] == {"0": 0, "1": 0, "2": 1, "3": 0, "4": 1, "5": 0}
     assert 'id="tears-4" value="4" checked' in answer["html"]
-    withdrawn = client.post(url(work), {"tears": ""}, HTTP_X_REQUESTED_WITH="fetch").json()
+    withdrawn = client.post(url(work), {"tears": ""}, **JSON).json()
     assert withdrawn["tears"] is None
     assert withdrawn["stats"]["count"] == 1
 

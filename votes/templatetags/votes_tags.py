@@ -1,30 +1,10 @@
-"""Votes' parts on other apps' pages: {% load votes_tags %} then one tag each."""
+"""Votes' formatting filters: {% load votes_tags %}. (No tag here reads the database.)"""
 
 from django import template
-from django.urls import reverse
 
-from .. import panels
 from ..models import Tears
 
 register = template.Library()
-
-
-@register.inclusion_tag("votes/_work_rating.html", takes_context=True)
-def work_rating(context, work):
-    """Score, count, 0-5 histogram and the member's own rating form for a work page."""
-    return panels.rating_panel(context["request"], work)
-
-
-@register.inclusion_tag("votes/_list_community.html", takes_context=True)
-def list_community(context, editorial_list):
-    """Editors' rank beside the community's, and the list reactions, for a list page."""
-    return panels.list_community(context["request"], editorial_list)
-
-
-@register.simple_tag
-def work_card_path(work):
-    """The work's share card (figures, poster, both titles): its OpenGraph image."""
-    return reverse("votes:work-card", args=[work.slug])
 
 
 @register.filter

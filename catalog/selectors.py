@@ -1,0 +1,134 @@
+"""Catalog reads for pages: each returns data (no HTML), for catalog's own views and for
+the pages the site composes on top (kcry_site/pages)."""
+
+from itertools import groupby
+
+from django.db.models import Prefetch
+
+from .models import ContentNote, Credit, ListEntry, Work
+
+
+def work_for_page(slug):
+    """A published work with its credits and the published lists naming it (3 queries)."""
+    works = Work.objects.published().prefetch_related(
+        Prefetch("credits", queryset=Credit.objects.select_related("person")),
+        Prefetch(
+            "list_entries",
+            queryset=ListEntry.objects.filter(editorial_list__is_published=True)
+            .select_related("editorial_list")
+            .order_by("editorial_list__title"),
+        ),
+    )
+    return works.filter(slug=slug).first()
+
+
+def group_credits(credits):
+    """[(role label, [credit, …]), …] in the order of Credit.Role."""
+    rank = {role: index for index, role in enumerate(Credit.Role.values)}
+    ordered = sorted(credits, key=lambda credit: rank[credit.role])
+    return [
+        (Credit.Role(role).label, list(group))
+        for role, group in groupby(ordered, key=lambda credit: credit.role)
+    ]
+
+
+OPEN_GRAPH_TYPES = {
+    Work.Kind.MV: "video.other",
+    Work.Kind.SONG: "music.song",
+    Work.Kind.FILM: "video.movie",
+    Work.Kind.DRAMA: "video.tv_show",
+}
+
+
+def work_share(work, image=""):
+    """What the OpenGraph and Twitter card tags say about a work (paths, not addresses)."""
+    title = f"{work.title} ({work.title_ko})" if work.title_ko else work.title
+    return {
+        "type": OPEN_GRAPH_TYPES.get(work.kind, "website"),
+        "title": title,
+        "description": work.blurb or f"{work.get_kind_display()} on kcry: {title}",
+        "path": work.get_absolute_url(),
+        "image": image,
+    }
+
+
+def content_notes_panel(work, member):
+    """The work page's content notes, from one query.
+
+    `shown`: notes staff set or members voted on, majority first (a staff-set note counts
+    as confirmed); `carried`: those the work carries (staff-set or more yes than no);
+    `proposable`: the rest of the fixed list, for a member to propose; `guarded`: carried
+    notes the member chose never to see unfolded (the poster and video wait behind a card).
+    """
+    notes = list(ContentNote.objects.for_work(work, member))
+    for note in notes:
+        note.is_carried = note.is_staff_set or note.yes > note.no
+    shown = [note for note in notes if note.is_staff_set or note.is_locked or note.yes or note.no]
+    shown.sort(
+        key=lambda note: (
+            0 if note.is_staff_set else 1 if note.is_carried else 2,
+            note.no - note.yes,
+            note.name,
+        )
+    )
+    carried = [note for note in shown if note.is_carried]
+    return {
+        "shown": shown,
+        "carried": carried,
+        "proposable": [note for note in notes if note not in shown],
+        "guarded": [note for note in carried if note.is_avoided],
+    }
+
+
+def entries_with_works():
+    works = Work.objects.published().with_artists().order_by("year", "title")
+    return ListEntry.objects.prefetch_related(Prefetch("works", queryset=works), "people")
+
+
+def list_entries(editorial_list):
+    """The list's entries in their groups: ranked, honourable mentions, also recommended."""
+    entries = list(entries_with_works().filter(editorial_list=editorial_list))
+    return {
+        "entries": entries,
+        "ranked": [entry for entry in entries if entry.is_ranked],
+        "honourable": [entry for entry in entries if entry.is_honourable_mention],
+        "also_recommended": [entry for entry in entries if entry.is_also_recommended],
+    }
+
+
+def list_share(editorial_list, entries):
+    return {
+        "type": "article",
+        "title": editorial_list.title,
+        "description": editorial_list.intro or f"An editorial list on kcry: {editorial_list}",
+        "path": editorial_list.get_absolute_url(),
+        "image": list_poster(entries),
+        "image_alt": "Poster of a work on the list",
+    }
+
+
+def list_poster(entries):
+    """The poster of the best-ranked work that has one (from the entries already read)."""
+    ranked = sorted(
+        (entry for entry in entries if entry.is_ranked and entry.position),
+        key=lambda entry: entry.position,
+    )
+    for entry in ranked:
+        for work in entry.works.all():
+            if work.poster:
+                return work.poster.url
+    return ""
+
+
+def guarded_work_ids(member, works):
+    """Ids among `works` whose poster the member keeps folded behind a content note.
+
+    Work cards show a warning in place of such a poster. One query, and only when a
+    member is logged in and some card has a poster to hide.
+    """
+    if member is None or not member.is_authenticated:
+        return set()
+    with_posters = {work.pk for work in works if work.poster_thumb}
+    if not with_posters:
+        return set()
+    return with_posters & set(Work.objects.guarded_ids_for(member))

@@ -1,0 +1,105 @@
+"""The pages that show several apps at once. Each view names its selectors, so a page
+reads in one hop: URL (kcry_site/urls.py) → view (here) → selectors (each app)."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import BadRequest
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from catalog import selectors as catalog
+from catalog.models import EditorialList, Work
+from comments import selectors as comments
+from kcry_site.web.pagination import paginate
+from votes import selectors as votes
+
+User = get_user_model()
+
+
+@require_GET
+def home(request):
+    new_works = list(Work.objects.published().with_artists().order_by("-created", "-pk")[:8])
+    context = {
+        "lists": EditorialList.objects.published(),
+        "new_works": new_works,
+        "guarded_ids": catalog.guarded_work_ids(request.user, new_works),
+    }
+    return render(request, "pages/home.html", context)
+
+
+@require_GET
+def work_page(request, slug):
+    work = catalog.work_for_page(slug)
+    if work is None:
+        raise Http404(_("There is no work “%(slug)s”.") % {"slug": slug[:80]})
+    context = {
+        "work": work,
+        "credits_by_role": catalog.group_credits(work.credits.all()),
+        "notes": catalog.content_notes_panel(work, request.user),
+        "share": catalog.work_share(work, image=reverse("votes:work-card", args=[work.slug])),
+        "rating": votes.rating_panel(request, work),
+        "thread": comments.thread_panel(request, work),
+    }
+    return render(request, "pages/work.html", context)
+
+
+@require_GET
+def list_page(request, slug):
+    editorial_list = get_object_or_404(EditorialList.objects.published(), slug=slug)
+    entries = catalog.list_entries(editorial_list)
+    works = [work for entry in entries["entries"] for work in entry.works.all()]
+    context = {
+        "editorial_list": editorial_list,
+        **entries,
+        "guarded_ids": catalog.guarded_work_ids(request.user, works),
+        "share": catalog.list_share(editorial_list, entries["entries"]),
+        "community": votes.list_community(request, editorial_list),
+        "thread": comments.thread_panel(request, editorial_list),
+    }
+    return render(request, "pages/list.html", context)
+
+
+def active_member(username):
+    return get_object_or_404(User, username=username, is_active=True)
+
+
+@require_GET
+def member_page(request, username):
+    """A member's tear diary: ratings newest first, totals, tears per month, comments."""
+    member = active_member(username)
+    ratings = member.tear_ratings.select_related("work").order_by("-rated_at", "-pk")
+    page = paginate(request, ratings, settings.KCRY_DIARY_PER_PAGE)
+    context = {
+        "member": member,
+        "page_obj": page,
+        "diary": page.object_list,
+        "totals": votes.totals(member),
+        "chart": votes.tears_per_month(member, settings.KCRY_DIARY_MONTHS),
+        "recent_comments": comments.member_comments(member),
+        "is_self": request.user == member,
+    }
+    return render(request, "pages/member.html", context)
+
+
+@require_GET
+def compare_page(request, username, other):
+    """Two members side by side: shared works, agreement, where they differ most."""
+    first, second = active_member(username), active_member(other)
+    context = {"first": first, "second": second, "comparison": votes.compare(first, second)}
+    return render(request, "pages/compare.html", context)
+
+
+@require_GET
+def compare_pick(request, username):
+    """The compare form on a member page sends ?other=<username>."""
+    other = request.GET.get("other", "").strip()
+    if not other:
+        raise BadRequest(_("other: name the member to compare with."))
+    if not User.objects.filter(username=other, is_active=True).exists():
+        messages.error(request, _("There is no member called “%(name)s”.") % {"name": other[:40]})
+        return redirect("member", username=username)
+    return redirect("compare", username=username, other=other)

@@ -1,0 +1,258 @@
+"""Votes' reads for pages: rating panels, list community ranks, member diaries, comparisons.
+
+Each returns data (no HTML); the site's pages (kcry_site/pages) and votes' own views
+compose them."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Avg, Count, F, Sum
+from django.db.models.functions import Abs, TruncMonth
+from django.middleware.csrf import get_token
+from django.utils import timezone
+
+from catalog.models import ListEntry
+
+from .models import (
+    REACTION_EMOJI,
+    ListReaction,
+    ListReactionCounts,
+    Rating,
+    Reaction,
+    Tears,
+    WorkStats,
+)
+
+HISTOGRAM_BAR_WIDTH = 160  # px, the longest bar
+
+
+def stats_for(work):
+    """The work's figures: those a write (or select_related) left on it, else read now."""
+    try:
+        return work.tear_stats
+    except WorkStats.DoesNotExist:
+        return WorkStats(work=work)
+
+
+def stats_json(stats):
+    return {
+        "count": stats.n,
+        "tissues": stats.total,
+        "mean": round(stats.mean, 3) if stats.n else None,
+        "score": round(stats.score, 3) if stats.n else None,
+        "histogram": {str(value): count for value, count in enumerate(stats.counts)},
+    }
+
+
+def histogram_bars(stats):
+    top = max(stats.counts) or 1
+    return [
+        {
+            "tears": tears,
+            "count": count,
+            "percent": percent,
+            "width": round(HISTOGRAM_BAR_WIDTH * count / top),
+        }
+        for tears, count, percent in reversed(stats.histogram)
+    ]
+
+
+UNREAD = object()
+
+
+def rating_panel(request, work, own=UNREAD):
+    """The panel's context; a write view passes the rating it just wrote."""
+    stats = stats_for(work)
+    user = request.user
+    if own is UNREAD:
+        own = None
+        if user.is_authenticated:
+            own = Rating.objects.filter(member=user, work=work).only("tears", "rated_at").first()
+    return {
+        "work": work,
+        "stats": stats,
+        "bars": histogram_bars(stats),
+        "bar_width": HISTOGRAM_BAR_WIDTH,
+        "own": own,
+        "choices": list(Tears),
+        "user": user,
+        "request": request,
+        "csrf_token": get_token(request) if user.is_authenticated else None,
+    }
+
+
+def reaction_counts(editorial_list, links=()):
+    """{Reaction: count}; read through `links` when they joined it (no extra query)."""
+    if links:
+        stored = getattr(links[0].listentry.editorial_list, "reaction_counts", None)
+    else:
+        stored = ListReactionCounts.objects.filter(pk=editorial_list.pk).first()
+    return stored.as_dict() if stored else dict.fromkeys(Reaction, 0)
+
+
+def list_community(request, editorial_list):
+    """Editors' rank beside the community's rank of each work in the list, and reactions."""
+    # One query: every (entry, work) link of the list with the work's figures.
+    links = list(
+        ListEntry.works.through.objects.filter(
+            listentry__editorial_list=editorial_list, work__is_published=True
+        )
+        .select_related("listentry__editorial_list__reaction_counts", "work", "work__tear_stats")
+        .order_by("listentry__order", "listentry__pk", "work__year", "work__title")
+    )
+    rows = []
+    for link in links:
+        try:
+            stats = link.work.tear_stats
+        except WorkStats.DoesNotExist:
+            stats = None
+        shown = stats if stats and stats.n else None
+        rows.append({"entry": link.listentry, "work": link.work, "stats": shown})
+    rated = sorted(
+        (row for row in rows if row["stats"]),
+        key=lambda row: (-row["stats"].score, -row["stats"].n, row["work"].title),
+    )
+    for place, row in enumerate(rated, start=1):
+        row["community"] = place
+    # Where both orders can be compared (ranked by the editors and rated by members),
+    # how many places the community moves a work up (+) or down (-).
+    both = [row for row in rated if row["entry"].position and row["entry"].is_ranked]
+    by_editors = sorted(both, key=lambda row: row["entry"].position)
+    for place, row in enumerate(by_editors, start=1):
+        row["shift"] = place - both.index(row) - 1
+        row["shift_abs"] = abs(row["shift"])
+    counts = reaction_counts(editorial_list, links)
+    own = None
+    if request.user.is_authenticated:
+        own = (
+            ListReaction.objects.filter(member=request.user, editorial_list=editorial_list)
+            .values_list("reaction", flat=True)
+            .first()
+        )
+    return {
+        "editorial_list": editorial_list,
+        "rows": rows,
+        "reactions": [
+            {
+                "value": choice.value,
+                "label": choice.label,
+                "emoji": REACTION_EMOJI[choice],
+                "count": counts[choice],
+                "mine": own == choice.value,
+            }
+            for choice in Reaction
+        ],
+        "own_reaction": own,
+        "reaction_total": sum(counts.values()),
+        "user": request.user,
+        "request": request,
+        # Anonymous pages carry no form (and no token), so they stay cacheable.
+        "csrf_token": get_token(request) if request.user.is_authenticated else None,
+    }
+
+
+# --- member pages ----------------------------------------------------------------------
+
+CHART_HEIGHT = 120
+CHART_BAR = 28
+CHART_GAP = 8
+
+
+def totals(member):
+    figures = Rating.objects.filter(member=member).aggregate(
+        works=Count("pk"), tissues=Sum("tears"), average=Avg("tears")
+    )
+    figures["tissues"] = figures["tissues"] or 0
+    return figures
+
+
+def _month_starts(count, today):
+    year, month = today.year, today.month
+    months = []
+    for _ in range(count):
+        months.append(date(year, month, 1))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return months[::-1]
+
+
+def tears_per_month(member, months=12):
+    """The last `months` months (this one included): tissues and ratings given in each.
+
+    A changed rating counts in the month it was last changed. Returns the bars of an
+    SVG chart: label, values and geometry.
+    """
+    zone = timezone.get_current_timezone()
+    starts = _month_starts(months, timezone.localdate())
+    first = timezone.make_aware(datetime(starts[0].year, starts[0].month, 1), zone)
+    rows = (
+        Rating.objects.filter(member=member, rated_at__gte=first)
+        .annotate(month=TruncMonth("rated_at", tzinfo=zone))
+        .values("month")
+        .annotate(tissues=Sum("tears"), ratings=Count("pk"))
+        .order_by()
+    )
+    found = {}
+    for row in rows:
+        month = row["month"]
+        month = month.date() if hasattr(month, "date") else month
+        found[month.replace(day=1)] = row
+    top = max((row["tissues"] for row in found.values()), default=0) or 1
+    bars = []
+    for index, start in enumerate(starts):
+        row = found.get(start, {"tissues": 0, "ratings": 0})
+        height = round(CHART_HEIGHT * row["tissues"] / top)
+        x = index * (CHART_BAR + CHART_GAP)
+        bars.append(
+            {
+                "month": start,
+                "tissues": row["tissues"],
+                "ratings": row["ratings"],
+                "x": x,
+                "text_x": x + CHART_BAR // 2,
+                "height": height,
+                "y": 20 + CHART_HEIGHT - height,
+            }
+        )
+    return {
+        "bars": bars,
+        "width": months * (CHART_BAR + CHART_GAP),
+        "height": CHART_HEIGHT + 40,
+        "bar": CHART_BAR,
+        "base": 20 + CHART_HEIGHT,
+        "label_y": 20 + CHART_HEIGHT + 16,
+    }
+
+
+@dataclass
+class Comparison:
+    shared: list  # Ratings of the first member with `other_tears` and `gap`
+    agreement: int | None  # percent, 100 = identical ratings on every shared work
+    first_cries_more: int  # shared works the first member rated higher
+    second_cries_more: int
+
+    @property
+    def biggest_gaps(self):
+        return [rating for rating in self.shared if rating.gap][:5]
+
+
+def compare(first, second):
+    shared = list(
+        Rating.objects.filter(member=first, work__tear_ratings__member=second)
+        .annotate(
+            other_tears=F("work__tear_ratings__tears"),
+            gap=Abs(F("tears") - F("work__tear_ratings__tears")),
+        )
+        .select_related("work")
+        .order_by("-gap", "work__title")
+    )
+    if not shared:
+        return Comparison(shared, None, 0, 0)
+    mean_gap = sum(rating.gap for rating in shared) / len(shared)
+    return Comparison(
+        shared=shared,
+        agreement=round(100 * (1 - mean_gap / 5)),
+        first_cries_more=sum(1 for r in shared if r.tears > r.other_tears),
+        second_cries_more=sum(1 for r in shared if r.tears < r.other_tears),
+    )
