@@ -65,6 +65,12 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(models.Model):
+    # Replies nest at most this many levels below a top-level comment. A reply to a
+    # comment at this depth is stored at this depth too but keeps its real parent, so
+    # the thread can still say whom it answers ("replying to @name") and a deleted
+    # comment keeps its place while replies to it remain.
+    MAX_DEPTH = 2
+
     class Sort(models.TextChoices):
         OLDEST = "oldest", pgettext_lazy("comment order", "Oldest")
         NEWEST = "newest", pgettext_lazy("comment order", "Newest")

@@ -154,7 +154,7 @@ def comment_post(
                     author=author,
                     parent=parent,
                     root=(parent.root or parent) if parent else None,
-                    depth=parent.depth + 1 if parent else 0,
+                    depth=min(parent.depth + 1, Comment.MAX_DEPTH) if parent else 0,
                     body=text,
                     is_spoiler=bool(spoiler),
                     moment_seconds=moment_seconds,

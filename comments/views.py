@@ -25,7 +25,7 @@ from catalog.models import EditorialList, Work
 from . import services
 from .forms import CommentForm, FlagForm
 from .models import Comment
-from .threads import comment_location
+from .threads import comment_location, replies_page
 
 TARGETS = {
     "work": (Work, "catalog:work"),
@@ -228,7 +228,7 @@ def post(request, kind, slug):
                 messages.success(request, _("Your comment is posted."))
             else:
                 messages.info(request, _("That comment was already posted; it is stored once."))
-            return redirect(comment_location(comment))
+            return redirect(comment_location(comment, viewer=request.user))
     if wants_json(request):
         return form_errors_json(form, status=status)
     return form_page(
@@ -298,7 +298,7 @@ def edit(request, pk):
                 if wants_json(request):
                     return json_answer({"comment": comment_json(comment)})
                 messages.success(request, _("Your comment is updated."))
-                return redirect(comment_location(comment))
+                return redirect(comment_location(comment, viewer=request.user))
         if wants_json(request):
             return form_errors_json(form)
     else:
@@ -344,7 +344,7 @@ def delete(request, pk):
             return json_answer({"deleted": True, "kept_as_placeholder": kept})
         messages.success(request, _("Your comment is deleted."))
         if kept:
-            return redirect(comment_location(comment))
+            return redirect(comment_location(comment, viewer=request.user))
         return redirect(target.get_absolute_url() + "#comments")
     return render(request, "comments/confirm_delete.html", {"comment": comment, "target": target})
 
@@ -372,7 +372,7 @@ def flag(request, pk):
                 if wants_json(request):
                     return json_answer({"flagged": True}, status=201)
                 messages.success(request, _("Thank you: the moderators will take a look."))
-                return redirect(safe_next(request, comment_location(comment)))
+                return redirect(safe_next(request, comment_location(comment, viewer=request.user)))
         if wants_json(request):
             return form_errors_json(form)
     else:
@@ -408,11 +408,40 @@ def metoo(request, pk):
     back = safe_next(request, "")
     if back:
         return redirect(back.split("#")[0] + f"#{comment.anchor}")
-    return redirect(comment_location(comment))
+    return redirect(comment_location(comment, viewer=request.user))
 
 
 @methods("GET")
 @json_aware
 def permalink(request, pk):
     comment = get_comment(pk, request.user)
-    return redirect(comment_location(comment))
+    return redirect(comment_location(comment, viewer=request.user))
+
+
+@methods("GET")
+@json_aware
+def replies(request, pk):
+    """Every reply under a top-level comment, paginated (linked from "N more replies")."""
+    top = (
+        Comment.objects.shown_to(request.user)
+        .top_level()
+        .select_related("author", "work", "editorial_list")
+        .filter(pk=pk)
+        .first()
+    )
+    if top is None or not top.target.is_published:
+        raise Http404(_("That comment does not exist or was removed."))
+    page, top_node, nodes = replies_page(
+        top=top, viewer=request.user, page_number=request.GET.get("page") or 1
+    )
+    return render(
+        request,
+        "comments/replies.html",
+        {
+            "target": top.target,
+            "top": top_node,
+            "nodes": nodes,
+            "page_obj": page,
+            "here": request.get_full_path(),
+        },
+    )
