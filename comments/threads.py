@@ -8,6 +8,9 @@ top-level comment's own replies page (replies_page), oldest first and paginated.
 
 Nothing here recurses along a reply chain: a chain thousands of replies long costs
 time in proportion to what is shown, and never reaches Python's recursion limit.
+
+A hidden or deleted comment stays in the thread as a placeholder while a reply under
+it is readable, so moderating one comment never takes other people's replies away.
 """
 
 from collections import Counter
@@ -21,7 +24,7 @@ from django.urls import reverse
 
 from catalog.models import Work
 
-from .models import Comment, MeToo
+from .models import Comment, MeToo, can_read, readable_q
 from .services import can_edit
 from .text import moment_url
 
@@ -37,13 +40,20 @@ class Node:
     replies: list = field(default_factory=list)
     # Only on the deepest nested level: deeper replies, flattened in reading order.
     flat: list = field(default_factory=list)
-    # Set on flattened replies: whom they answer ("" when that comment was deleted).
+    # Set on flattened replies: the comment they answer.
     is_flat: bool = False
-    replying_to: str = ""
+    answers: Comment | None = None
     # Only on top-level comments: readable replies left for the replies page, and the
     # page of it where the first of them is.
     more: int = 0
     more_page: int = 1
+
+    @property
+    def replying_to(self):
+        """Whom a flattened reply answers; "" when that comment's text is not shown."""
+        if self.answers is None or not self.answers.viewer_can_read:
+            return ""
+        return self.answers.author.get_username()
 
 
 def parse_sort(raw):
@@ -57,11 +67,11 @@ def thread_page(*, target, viewer, sort=Comment.Sort.OLDEST, page_number=1):
     the thread sits inside another page whose own content must still show.
     """
     sort = parse_sort(sort)
-    shown = Comment.objects.on(target).shown_to(viewer)
-    top = shown.top_level().in_order(sort).select_related("author")
+    top = Comment.objects.on(target).top_level_shown_to(viewer)
+    top = top.in_order(sort).select_related("author")
     page = Paginator(top, settings.KCRY_COMMENTS_PER_PAGE).get_page(page_number)
     roots = list(page.object_list)
-    replies = _first_replies(shown, roots) if roots else []
+    replies = _first_replies(roots, viewer) if roots else []
     marked = set()
     if viewer is not None and viewer.is_authenticated:
         marked = set(
@@ -78,19 +88,20 @@ def thread_page(*, target, viewer, sort=Comment.Sort.OLDEST, page_number=1):
     return page, nodes
 
 
-def _first_replies(shown, roots):
+def _first_replies(roots, viewer):
     """The first KCRY_COMMENT_REPLIES_SHOWN replies under each of `roots`, oldest first.
 
-    A reply's primary key is always larger than its parent's, so the first replies by
-    key hold every ancestor of each one taken: each can be placed in its tree. Each
-    also carries `readable_total`, how many replies under its root have text to show.
+    Hidden and deleted ones too: they may have to stand as placeholders. A reply's
+    primary key is always larger than its parent's, so the first replies by key hold
+    every ancestor of each one taken: each can be placed in its tree. Each also
+    carries `readable_total`, how many replies under its root `viewer` may read.
     """
     per_root = {"partition_by": F("root")}
     return list(
-        shown.filter(root__in=[root.pk for root in roots])
+        Comment.objects.filter(root__in=[root.pk for root in roots])
         .annotate(
             position=Window(RowNumber(), order_by=F("pk").asc(), **per_root),
-            readable_total=Window(Count("pk", filter=Q(is_removed=False)), **per_root),
+            readable_total=Window(Count("pk", filter=readable_q(viewer)), **per_root),
         )
         .filter(position__lte=settings.KCRY_COMMENT_REPLIES_SHOWN)
         .select_related("author")
@@ -101,7 +112,7 @@ def _first_replies(shown, roots):
 def _count_the_rest(nodes, replies):
     """Tell each top-level node how many readable replies its replies page adds."""
     totals = {reply.root_id: reply.readable_total for reply in replies}
-    shown = Counter(reply.root_id for reply in replies if not reply.is_removed)
+    shown = Counter(reply.root_id for reply in replies if reply.viewer_can_read)
     per_page = settings.KCRY_COMMENT_REPLIES_SHOWN
     for node in nodes:
         root_pk = node.comment.pk
@@ -112,6 +123,7 @@ def _count_the_rest(nodes, replies):
 
 
 def _annotate(comment, viewer, marked, video_url):
+    comment.viewer_can_read = can_read(comment, viewer)
     comment.viewer_marked = comment.pk in marked
     comment.viewer_is_author = viewer is not None and comment.author_id == viewer.pk
     comment.viewer_can_edit = can_edit(comment, viewer)
@@ -126,14 +138,14 @@ def _build_tree(roots, replies):
     everything = {c.pk: c for c in [*roots, *replies]}
     children = {}
     for reply in replies:  # already in primary key order, which is reading order
-        if reply.parent_id in everything:  # a reply under a hidden comment goes with it
-            children.setdefault(reply.parent_id, []).append(reply)
-    # A deleted comment stays only while something readable hangs under it. Children
-    # always have larger primary keys than their parents, so walk from the largest.
+        children.setdefault(reply.parent_id, []).append(reply)
+    # A reply the viewer cannot read stays (as a placeholder) only while something
+    # readable hangs under it. Children always have larger primary keys than their
+    # parents, so one walk from the largest settles each comment after its replies.
     alive = {}
     for pk in sorted(everything, reverse=True):
         comment = everything[pk]
-        alive[pk] = not comment.is_removed or any(alive[c.pk] for c in children.get(pk, []))
+        alive[pk] = comment.viewer_can_read or any(alive[c.pk] for c in children.get(pk, []))
 
     def kids(comment):
         return [c for c in children.get(comment.pk, []) if alive[c.pk]]
@@ -147,9 +159,8 @@ def _build_tree(roots, replies):
         stack = list(reversed(kids(comment)))
         while stack:
             reply = stack.pop()
-            parent = everything[reply.parent_id]
-            name = "" if parent.is_removed else parent.author.get_username()
-            out.append(Node(reply, NESTED_LEVELS, is_flat=True, replying_to=name))
+            answers = everything[reply.parent_id]
+            out.append(Node(reply, NESTED_LEVELS, is_flat=True, answers=answers))
             stack.extend(reversed(kids(reply)))
         return out
 
@@ -158,7 +169,9 @@ def _build_tree(roots, replies):
             return Node(comment, level, replies=[node(c, level + 1) for c in kids(comment)])
         return Node(comment, level, flat=flatten(comment))
 
-    return [node(root, 0) for root in roots if alive[root.pk]]
+    # Every root stays: the query took only those with something to show, even if
+    # their readable replies are all past the ones fetched here.
+    return [node(root, 0) for root in roots]
 
 
 def _before(comment, sort):
@@ -186,8 +199,7 @@ def replies_page(*, top, viewer, page_number=1):
     """
     replies = (
         Comment.objects.filter(root=top)
-        .shown_to(viewer)
-        .filter(is_removed=False)
+        .readable_by(viewer)
         .select_related("author", "parent__author")
         .order_by("pk")
     )
@@ -203,15 +215,9 @@ def replies_page(*, top, viewer, page_number=1):
     video_url = top.work.video_url if top.work_id else ""
     for comment in [top, *shown]:
         _annotate(comment, viewer, marked, video_url)
-    flat = [
-        Node(
-            reply,
-            NESTED_LEVELS,
-            is_flat=True,
-            replying_to="" if reply.parent.is_removed else reply.parent.author.get_username(),
-        )
-        for reply in shown
-    ]
+    for reply in shown:
+        reply.parent.viewer_can_read = can_read(reply.parent, viewer)
+    flat = [Node(reply, NESTED_LEVELS, is_flat=True, answers=reply.parent) for reply in shown]
     return page, Node(top, 0), flat
 
 
@@ -226,15 +232,15 @@ def comment_location(comment, sort=Comment.Sort.OLDEST, viewer=None):
     if comment.root_id:
         # Counted like _first_replies and replies_page count.
         earlier = Comment.objects.filter(root_id=comment.root_id, pk__lt=comment.pk)
-        if earlier.shown_to(viewer).count() >= per_page:
-            page = earlier.shown_to(viewer).filter(is_removed=False).count() // per_page + 1
+        if earlier.count() >= per_page:
+            page = earlier.readable_by(viewer).count() // per_page + 1
             url = reverse("comments:replies", args=[comment.root_id])
             return f"{url}?page={page}#{comment.anchor}"
     sort = parse_sort(sort)
     root = comment.root if comment.root_id else comment
     target = comment.target
     earlier = (
-        Comment.objects.on(target).shown_to(viewer).top_level().filter(_before(root, sort)).count()
+        Comment.objects.on(target).top_level_shown_to(viewer).filter(_before(root, sort)).count()
     )
     page = earlier // settings.KCRY_COMMENTS_PER_PAGE + 1
     query = f"cpage={page}" + (f"&csort={sort}" if sort != Comment.Sort.OLDEST else "")

@@ -423,8 +423,7 @@ def permalink(request, pk):
 def replies(request, pk):
     """Every reply under a top-level comment, paginated (linked from "N more replies")."""
     top = (
-        Comment.objects.shown_to(request.user)
-        .top_level()
+        Comment.objects.top_level_shown_to(request.user)
         .select_related("author", "work", "editorial_list")
         .filter(pk=pk)
         .first()

@@ -92,12 +92,18 @@ def comment_thread(context, target):
     }
 
 
-@register.inclusion_tag("comments/member_comments.html")
-def member_comments(member, limit=10):
-    """A member's most recent readable comments, each linking to its thread."""
+@register.inclusion_tag("comments/member_comments.html", takes_context=True)
+def member_comments(context, member, limit=10):
+    """A member's most recent readable comments, each linking to its thread.
+
+    On their own page members also see their comments the moderators hid, marked so:
+    that is how they learn of it. Nobody else sees those there.
+    """
+    viewer = getattr(context.get("request"), "user", None)
+    own = viewer is not None and viewer.is_authenticated and viewer.pk == member.pk
     return {
         "member": member,
-        "comments": list(Comment.objects.by_member(member)[:limit]),
+        "comments": list(Comment.objects.by_member(member, with_hidden=own)[:limit]),
     }
 
 
