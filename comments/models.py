@@ -290,3 +290,16 @@ class Flag(models.Model):
     @property
     def is_open(self):
         return self.dismissed_at is None
+
+    @classmethod
+    def reasons_for(cls, comment):
+        """The reasons that can apply to `comment`.
+
+        A comment its author marked as a spoiler is already folded, so it cannot be a
+        spoiler not marked.
+        """
+        return [
+            reason
+            for reason in cls.Reason
+            if not (reason == cls.Reason.SPOILER and comment.is_spoiler)
+        ]

@@ -329,6 +329,10 @@ def flag_create(*, member, comment, reason, text=""):
     errors = {}
     if reason not in Flag.Reason.values:
         errors["reason"] = _("Choose a reason from the list.")
+    elif reason not in Flag.reasons_for(comment):
+        errors["reason"] = _(
+            "This comment is already marked as a spoiler and folded; choose another reason."
+        )
     details = clean_body(text)
     if len(details) > 500:
         errors["text"] = _("Keep the details under 500 characters (this has %(length)s).") % {

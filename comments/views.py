@@ -231,6 +231,14 @@ def post(request, kind, slug):
             return redirect(comment_location(comment, viewer=request.user))
     if wants_json(request):
         return form_errors_json(form, status=status)
+    if form.has_error("parent"):
+        # The reply cannot go where it was meant (that comment was hidden or deleted
+        # meanwhile): give the typed text back as a comment of its own, without
+        # quoting a comment the member may no longer read.
+        form.data = form.data.copy()
+        form.data["parent"] = ""
+        form.add_error("parent", _("Send it again to post it as a comment of its own."))
+        parent = None
     return form_page(
         request,
         form=form,
@@ -356,7 +364,7 @@ def flag(request, pk):
     comment = get_comment(pk, request.user)
     status = 200
     if request.method == "POST":
-        form = FlagForm(request.POST)
+        form = FlagForm(request.POST, comment=comment)
         status = 400
         if form.is_valid():
             try:
@@ -376,7 +384,7 @@ def flag(request, pk):
         if wants_json(request):
             return form_errors_json(form)
     else:
-        form = FlagForm()
+        form = FlagForm(comment=comment)
     return render(
         request,
         "comments/flag.html",
