@@ -230,7 +230,8 @@ def comment_location(comment, sort=Comment.Sort.OLDEST, viewer=None):
     """
     per_page = settings.KCRY_COMMENT_REPLIES_SHOWN
     if comment.root_id:
-        # Counted like _first_replies and replies_page count.
+        # Its place among all replies decides the page, as _first_replies takes them;
+        # its place among the readable ones the replies page, as replies_page lists them.
         earlier = Comment.objects.filter(root_id=comment.root_id, pk__lt=comment.pk)
         if earlier.count() >= per_page:
             page = earlier.readable_by(viewer).count() // per_page + 1
