@@ -61,6 +61,11 @@ class FlagForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, comment, **kwargs):
         kwargs.setdefault("auto_id", "flag-%s")
         super().__init__(*args, **kwargs)
+        # Offer only the reasons that fit this comment, but let every known reason
+        # through validation: the service refuses an unfitting one with a clear
+        # message (a form opened before the author marked the comment a spoiler).
+        reasons = self.fields["reason"]
+        reasons.widget.choices = [(r.value, r.label) for r in Flag.reasons_for(comment)]

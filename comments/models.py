@@ -3,18 +3,20 @@
 A comment belongs to exactly one target: a catalog Work or an EditorialList (two
 nullable foreign keys and a CheckConstraint, which keeps joins and indexes plain).
 Every reply stores the top-level comment it hangs under (`root`), so one page of
-top-level comments fetches all of their reply chains in a single query.
+top-level comments fetches the first replies of each in a single query.
 
 Moderation state is two booleans, as in django-contrib-comments: `is_public` (False
-once staff hide it; it then vanishes for everyone but staff) and `is_removed` (its
-author deleted it while it had replies; it shows as "[deleted]" to keep the thread's
-shape). Counters (`metoo_count`, `flag_count`) and the Wilson score that orders the
-"most me too" sort are stored and changed only by comments.services.
+once staff hide it; only staff still read it) and `is_removed` (its author deleted it
+while it had replies). Either way, while readable replies hang under it the thread
+keeps it as a placeholder ("[hidden by the moderators]", "[deleted]"), so the replies
+stay readable in place; with none, it is gone from the thread. Counters
+(`metoo_count`, `flag_count`) and the Wilson score that orders the "most me too" sort
+are stored and changed only by comments.services.
 """
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -22,13 +24,40 @@ from django.utils.translation import pgettext_lazy
 from catalog.models import EditorialList, Work
 
 
+def readable_q(user):
+    """Comments whose text `user` may read: staff also read hidden ones."""
+    if user is not None and user.is_staff:
+        return Q(is_removed=False)
+    return Q(is_public=True, is_removed=False)
+
+
+def can_read(comment, user):
+    """readable_q for one comment already loaded."""
+    if comment.is_removed:
+        return False
+    return comment.is_public or (user is not None and user.is_staff)
+
+
 class CommentQuerySet(models.QuerySet):
     def visible(self):
         """Comments whose text anyone may read: not hidden, not deleted."""
         return self.filter(is_public=True, is_removed=False)
 
+    def readable_by(self, user):
+        return self.filter(readable_q(user))
+
+    def top_level_shown_to(self, user):
+        """The top-level comments a thread shows `user`.
+
+        Those they may read, and hidden or deleted ones that still have a reply they
+        may read (shown as placeholders, with the replies under them).
+        """
+        readable = readable_q(user)
+        readable_reply = self.model.objects.filter(readable, root=OuterRef("pk"))
+        return self.filter(parent__isnull=True).filter(readable | Exists(readable_reply))
+
     def shown_to(self, user):
-        """What a thread shows to `user`: staff see hidden comments too.
+        """Comments `user` may open on their own: staff also hidden ones.
 
         Deleted comments stay in (as "[deleted]" placeholders); the services only
         keep a deleted comment while it has replies.
@@ -53,11 +82,14 @@ class CommentQuerySet(models.QuerySet):
         }
         return self.order_by(*orderings[Comment.Sort(sort)])
 
-    def by_member(self, member):
-        """A member's readable comments on published targets, newest first."""
+    def by_member(self, member, *, with_hidden=False):
+        """A member's readable comments on published targets, newest first.
+
+        `with_hidden` adds those the moderators hid: for the member's own eyes only.
+        """
+        mine = self.filter(author=member, is_removed=False)
         return (
-            self.visible()
-            .filter(author=member)
+            (mine if with_hidden else mine.filter(is_public=True))
             .filter(Q(work__is_published=True) | Q(editorial_list__is_published=True))
             .select_related("work", "editorial_list")
             .order_by("-created", "-pk")
@@ -65,6 +97,12 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(models.Model):
+    # Replies nest at most this many levels below a top-level comment. A reply to a
+    # comment at this depth is stored at this depth too but keeps its real parent, so
+    # the thread can still say whom it answers ("replying to @name") and a deleted
+    # comment keeps its place while replies to it remain.
+    MAX_DEPTH = 2
+
     class Sort(models.TextChoices):
         OLDEST = "oldest", pgettext_lazy("comment order", "Oldest")
         NEWEST = "newest", pgettext_lazy("comment order", "Newest")
@@ -252,3 +290,16 @@ class Flag(models.Model):
     @property
     def is_open(self):
         return self.dismissed_at is None
+
+    @classmethod
+    def reasons_for(cls, comment):
+        """The reasons that can apply to `comment`.
+
+        A comment its author marked as a spoiler is already folded, so it cannot be a
+        spoiler not marked.
+        """
+        return [
+            reason
+            for reason in cls.Reason
+            if not (reason == cls.Reason.SPOILER and comment.is_spoiler)
+        ]

@@ -84,6 +84,12 @@ def thread_panel(request, target):
     }
 
 
-def member_comments(member, limit=10):
-    """A member's most recent readable comments, each linking to its thread."""
-    return {"member": member, "comments": list(Comment.objects.by_member(member)[:limit])}
+def member_comments(member, viewer, limit=10):
+    """A member's most recent readable comments, each linking to its thread.
+
+    On their own page members also see their comments the moderators hid, marked so:
+    that is how they learn of it. Nobody else sees those there.
+    """
+    own = viewer is not None and viewer.is_authenticated and viewer.pk == member.pk
+    comments = Comment.objects.by_member(member, with_hidden=own)[:limit]
+    return {"member": member, "comments": list(comments)}

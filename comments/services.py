@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Work
 
 from .models import Comment, Flag, MeToo
+from .signals import comment_moderated
 from .text import clean_body, has_visible_text
 
 MOMENT_KINDS = {Work.Kind.MV, Work.Kind.SONG}
@@ -154,7 +155,7 @@ def comment_post(
                     author=author,
                     parent=parent,
                     root=(parent.root or parent) if parent else None,
-                    depth=parent.depth + 1 if parent else 0,
+                    depth=min(parent.depth + 1, Comment.MAX_DEPTH) if parent else 0,
                     body=text,
                     is_spoiler=bool(spoiler),
                     moment_seconds=moment_seconds,
@@ -252,24 +253,45 @@ def _pks(comments):
 
 
 def comment_hide(*, comments, moderator):
-    """Hide comments from everyone but staff; returns how many changed."""
+    """Hide comments from everyone but staff; returns how many changed.
+
+    Replies under a hidden comment stay readable beneath a placeholder. Each comment
+    hidden sends comment_moderated, so its author can be told.
+    """
     _require_moderator(moderator)
     with transaction.atomic():
-        return Comment.objects.filter(pk__in=_pks(comments), is_public=True).update(
-            is_public=False, moderated_at=timezone.now(), moderated_by=moderator
-        )
+        return _set_public(_pks(comments), moderator, public=False)
 
 
 def comment_restore(*, comments, moderator):
-    """Show hidden comments again; their open flags are dismissed (the verdict is made)."""
+    """Show hidden comments again; their open flags are dismissed (the verdict is made).
+
+    Each comment restored sends comment_moderated.
+    """
     _require_moderator(moderator)
     pks = _pks(comments)
     with transaction.atomic():
-        count = Comment.objects.filter(pk__in=pks, is_public=False).update(
-            is_public=True, moderated_at=timezone.now(), moderated_by=moderator
-        )
+        count = _set_public(pks, moderator, public=True)
         _dismiss_flags(pks, moderator)
     return count
+
+
+def _set_public(pks, moderator, *, public):
+    """Hide or show the comments among `pks` not already so; returns how many changed."""
+    # Locked, so that two moderators acting at once tell each author once (PostgreSQL).
+    changing = list(
+        Comment.objects.select_for_update()
+        .filter(pk__in=pks, is_public=not public)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Comment.objects.filter(pk__in=changing).update(
+        is_public=public, moderated_at=timezone.now(), moderated_by=moderator
+    )
+    action = "restored" if public else "hidden"
+    for comment in Comment.objects.filter(pk__in=changing).select_related("author"):
+        comment_moderated.send(sender=Comment, comment=comment, action=action, by=moderator)
+    return len(changing)
 
 
 def flags_dismiss(*, comments, moderator):
@@ -307,6 +329,10 @@ def flag_create(*, member, comment, reason, text=""):
     errors = {}
     if reason not in Flag.Reason.values:
         errors["reason"] = _("Choose a reason from the list.")
+    elif reason not in Flag.reasons_for(comment):
+        errors["reason"] = _(
+            "This comment is already marked as a spoiler and folded; choose another reason."
+        )
     details = clean_body(text)
     if len(details) > 500:
         errors["text"] = _("Keep the details under 500 characters (this has %(length)s).") % {

@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("comments/<int:pk>/reply/", views.reply, name="reply"),
+    path("comments/<int:pk>/replies/", views.replies, name="replies"),
     path("comments/<int:pk>/edit/", views.edit, name="edit"),
     path("comments/<int:pk>/delete/", views.delete, name="delete"),
     path("comments/<int:pk>/flag/", views.flag, name="flag"),

@@ -25,7 +25,7 @@ from . import services
 from .forms import CommentForm, FlagForm
 from .models import Comment
 from .selectors import allows_moment, thread_action_url
-from .threads import comment_location
+from .threads import comment_location, replies_page
 
 TARGETS = {
     "work": (Work, "work"),
@@ -165,9 +165,17 @@ def post(request, kind, slug):
                 messages.success(request, _("Your comment is posted."))
             else:
                 messages.info(request, _("That comment was already posted; it is stored once."))
-            return redirect(comment_location(comment))
+            return redirect(comment_location(comment, viewer=request.user))
     if wants_json(request):
         return form_errors_json(form, status=status)
+    if form.has_error("parent"):
+        # The reply cannot go where it was meant (that comment was hidden or deleted
+        # meanwhile): give the typed text back as a comment of its own, without
+        # quoting a comment the member may no longer read.
+        form.data = form.data.copy()
+        form.data["parent"] = ""
+        form.add_error("parent", _("Send it again to post it as a comment of its own."))
+        parent = None
     return form_page(
         request,
         form=form,
@@ -228,7 +236,7 @@ def edit(request, pk):
                 if wants_json(request):
                     return json_answer({"comment": comment_json(comment)})
                 messages.success(request, _("Your comment is updated."))
-                return redirect(comment_location(comment))
+                return redirect(comment_location(comment, viewer=request.user))
         if wants_json(request):
             return form_errors_json(form)
     else:
@@ -273,7 +281,7 @@ def delete(request, pk):
             return json_answer({"deleted": True, "kept_as_placeholder": kept})
         messages.success(request, _("Your comment is deleted."))
         if kept:
-            return redirect(comment_location(comment))
+            return redirect(comment_location(comment, viewer=request.user))
         return redirect(target.get_absolute_url() + "#comments")
     return render(request, "comments/confirm_delete.html", {"comment": comment, "target": target})
 
@@ -284,7 +292,7 @@ def flag(request, pk):
     comment = get_comment(pk, request.user)
     status = 200
     if request.method == "POST":
-        form = FlagForm(request.POST)
+        form = FlagForm(request.POST, comment=comment)
         status = 400
         if form.is_valid():
             try:
@@ -300,11 +308,11 @@ def flag(request, pk):
                 if wants_json(request):
                     return json_answer({"flagged": True}, status=201)
                 messages.success(request, _("Thank you: the moderators will take a look."))
-                return redirect(safe_next(request, comment_location(comment)))
+                return redirect(safe_next(request, comment_location(comment, viewer=request.user)))
         if wants_json(request):
             return form_errors_json(form)
     else:
-        form = FlagForm()
+        form = FlagForm(comment=comment)
     return render(
         request,
         "comments/flag.html",
@@ -335,10 +343,37 @@ def metoo(request, pk):
     back = safe_next(request, "")
     if back:
         return redirect(back.split("#")[0] + f"#{comment.anchor}")
-    return redirect(comment_location(comment))
+    return redirect(comment_location(comment, viewer=request.user))
 
 
 @require_GET
 def permalink(request, pk):
     comment = get_comment(pk, request.user)
-    return redirect(comment_location(comment))
+    return redirect(comment_location(comment, viewer=request.user))
+
+
+@require_GET
+def replies(request, pk):
+    """Every reply under a top-level comment, paginated (linked from "N more replies")."""
+    top = (
+        Comment.objects.top_level_shown_to(request.user)
+        .select_related("author", "work", "editorial_list")
+        .filter(pk=pk)
+        .first()
+    )
+    if top is None or not top.target.is_published:
+        raise Http404(_("That comment does not exist or was removed."))
+    page, top_node, nodes = replies_page(
+        top=top, viewer=request.user, page_number=request.GET.get("page") or 1
+    )
+    return render(
+        request,
+        "comments/replies.html",
+        {
+            "target": top.target,
+            "top": top_node,
+            "nodes": nodes,
+            "page_obj": page,
+            "here": request.get_full_path(),
+        },
+    )

@@ -214,6 +214,9 @@ KCRY_COMMENT_RATE = (
 )
 KCRY_COMMENT_MOMENT_MAX_SECONDS = env.int("KCRY_COMMENT_MOMENT_MAX_SECONDS", default=20 * 60)
 KCRY_COMMENTS_PER_PAGE = env.int("KCRY_COMMENTS_PER_PAGE", default=20)
+# Replies shown under one top-level comment on the thread page (at least 1); the rest
+# are on that comment's own replies page (/comments/<id>/replies/), this many a page.
+KCRY_COMMENT_REPLIES_SHOWN = env.int("KCRY_COMMENT_REPLIES_SHOWN", default=50)
 
 # Work suggestions (catalog): how many may wait for staff per member at once.
 KCRY_SUGGESTIONS_PENDING_MAX = env.int("KCRY_SUGGESTIONS_PENDING_MAX", default=10)

@@ -79,7 +79,7 @@ def member_page(request, username):
         "diary": page.object_list,
         "totals": votes.totals(member),
         "chart": votes.tears_per_month(member, settings.KCRY_DIARY_MONTHS),
-        "recent_comments": comments.member_comments(member),
+        "recent_comments": comments.member_comments(member, request.user),
         "is_self": request.user == member,
     }
     return render(request, "pages/member.html", context)

@@ -26,7 +26,8 @@ def test_replies_store_parent_root_and_depth(member, other, mv):
     first = post(other, mv, parent=top)
     second = post(member, mv, parent=first)
     third = post(other, mv, parent=second)
-    assert (top.depth, first.depth, second.depth, third.depth) == (0, 1, 2, 3)
+    # Depth stops at Comment.MAX_DEPTH; the parent still says whom a reply answers.
+    assert (top.depth, first.depth, second.depth, third.depth) == (0, 1, 2, 2)
     assert {first.root_id, second.root_id, third.root_id} == {top.pk}
     assert top.root_id is None
     assert third.parent == second

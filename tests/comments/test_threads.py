@@ -57,7 +57,7 @@ def test_deleted_comment_with_replies_keeps_the_thread_shape(mv, member, other):
     assert nodes[0].replies[0].comment == reply
 
 
-def test_hidden_comments_vanish_with_their_replies_except_for_staff(mv, moderator, member):
+def test_hidden_comments_leave_a_placeholder_over_readable_replies(mv, moderator, member):
     shown = CommentFactory(work=mv, body="shown")
     hidden = CommentFactory(work=mv, body="hidden")
     CommentFactory(parent=hidden, body="under hidden")
@@ -77,7 +77,14 @@ def test_hidden_comments_vanish_with_their_replies_except_for_staff(mv, moderato
         "under hidden",
     ]
     assert "hidden reply" in [body for _, body, _ in flatten(for_staff)]
-    assert [body for _, body, _ in flatten(after_hide)] == ["shown", "fine reply"]
+    assert [body for _, body, _ in flatten(after_hide)] == [
+        "shown",
+        "fine reply",
+        "hidden",
+        "under hidden",
+    ]
+    placeholder = after_hide[1].comment
+    assert placeholder.body == "hidden" and not placeholder.viewer_can_read
     assert "under hidden" in [body for _, body, _ in flatten(staff_after_hide)]
 
 

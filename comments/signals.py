@@ -1,0 +1,13 @@
+"""Signals other apps may listen to; comments itself never does.
+
+comment_moderated: staff hid a comment or showed it again. Sent by the services
+(so admin actions send it too) once per comment that changed, inside the moderating
+transaction, with `comment` (as stored now), `action` ("hidden" or "restored") and
+`by` (the moderator). A receiver that writes rows (an inbox entry for the author)
+commits or rolls back with the moderation; one with outside effects (e-mail) should
+defer them with transaction.on_commit.
+"""
+
+from django.dispatch import Signal
+
+comment_moderated = Signal()
