@@ -99,7 +99,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://kcry")}
+
+def cache_config(url):
+    """The CACHES entry for a CACHE_URL (tests build Redis caches the same way)."""
+    return environ.Env.cache_url_config(url)
+
+
+CACHES = {"default": cache_config(env.str("CACHE_URL", default="locmemcache://kcry"))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -8,10 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-import environ
 import pytest
 from django.core.cache import caches
 
+from kcry_site.settings import cache_config
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +48,7 @@ def redis_url():
 
 @pytest.fixture
 def redis_cache(settings, redis_url):
-    settings.CACHES = {"default": environ.Env.cache_url_config(redis_url)}
+    settings.CACHES = {"default": cache_config(redis_url)}
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     yield caches["default"]
     caches["default"].clear()
