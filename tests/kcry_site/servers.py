@@ -1,0 +1,80 @@
+"""Throw-away servers on loopback that a test can stop, pause and bring back.
+
+Each server listens on a free port chosen at start and keeps it across restarts, so the
+site's settings (CACHE_URL, DATABASE_URL) stay valid while the server is away.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port, *, timeout=10, process=None):
+    """Wait until something accepts connections on the loopback port."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if process is not None and process.poll() is not None:
+                message = f"the server on port {port} exited with {process.returncode}"
+                raise RuntimeError(message) from None
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"nothing answered on port {port} within {timeout} s") from None
+            time.sleep(0.05)
+
+
+class RedisServer:
+    """A redis-server with no persistence: a restart comes back empty, like a lost cache."""
+
+    def __init__(self, port=None):
+        self.binary = shutil.which("redis-server")
+        assert self.binary, "redis-server is not installed: run `make test`, which installs it"
+        self.port = port or free_port()
+        self.process = None
+        self.paused = False
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/1"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                *("--bind", "127.0.0.1", "--port", str(self.port)),
+                *("--save", "", "--appendonly", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port, process=self.process)
+        return self
+
+    def stop(self):
+        """Stop the server at once (SIGKILL: an outage, not a polite shutdown)."""
+        if self.process is None:
+            return
+        self.resume()
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self.process = None
+
+    def pause(self):
+        """SIGSTOP: the port still accepts connections, but nothing ever answers."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+        self.paused = True
+
+    def resume(self):
+        if self.paused and self.process is not None:
+            os.kill(self.process.pid, signal.SIGCONT)
+        self.paused = False
