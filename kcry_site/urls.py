@@ -7,7 +7,7 @@ from django.views.i18n import set_language
 
 from catalog.sitemaps import ListSitemap, PersonSitemap, StaticSitemap, WorkSitemap
 
-from . import accounts, member_data_views, views
+from . import accounts, health, member_data_views, views
 
 SITEMAPS = {
     "pages": StaticSitemap(["home", "catalog:works", "catalog:lists", "votes:rankings"]),
@@ -22,7 +22,7 @@ handler500 = views.server_error
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("healthz", views.health, name="health"),
+    path("healthz", health.health, name="health"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("catalog.urls")),
     # A member's own data (mixes votes and comments, so it lives here).

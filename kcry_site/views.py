@@ -4,22 +4,16 @@ Error pages answer JSON under /api/ and HTML elsewhere, so API clients never get
 HTML page and people never get raw JSON.
 """
 
-import logging
-
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from django.views.static import serve
 
 from catalog.models import EditorialList, Work
-
-logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
@@ -31,18 +25,6 @@ class HomeView(TemplateView):
             new_works=Work.objects.published().with_artists().order_by("-created", "-pk")[:8],
             **kwargs,
         )
-
-
-@never_cache
-def health(request):
-    """For load balancers: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        logger.exception("Health check: database unreachable")
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 def media(request, path):
