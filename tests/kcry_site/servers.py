@@ -9,7 +9,9 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 
 def free_port():
@@ -78,3 +80,66 @@ class RedisServer:
         if self.paused and self.process is not None:
             os.kill(self.process.pid, signal.SIGCONT)
         self.paused = False
+
+
+class PostgresServer:
+    """A PostgreSQL cluster of the caller's own (initdb in a temporary directory, trust
+    authentication on loopback only), so stopping it affects nobody else.
+
+    Debian's binaries refuse to run as root: as root, the cluster runs as `postgres`.
+    """
+
+    def __init__(self):
+        found = sorted(
+            Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3])
+        )
+        assert found, "PostgreSQL is not installed: run `make test`, which installs it"
+        self.bin = found[-1].parent
+        self.port = free_port()
+        self.directory = Path(tempfile.mkdtemp(prefix="kcry-postgres-"))
+        self.data = self.directory / "data"
+        self.as_owner = []
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+            self.as_owner = ["runuser", "-u", "postgres", "--"]
+
+    @property
+    def url(self):
+        return f"postgres://kcry@127.0.0.1:{self.port}/kcry"
+
+    def _run(self, program, *args):
+        subprocess.run(
+            [*self.as_owner, str(self.bin / program), *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            check=True,
+            timeout=60,
+        )
+
+    def create(self):
+        # No fsync: a stopped server (even SIGQUIT) keeps what it committed in the OS's
+        # file cache; only a machine crash would need it.
+        self._run("initdb", "-D", str(self.data), "-U", "kcry", "--auth=trust", "--no-sync")
+        self.start()
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "kcry", "kcry")
+        return self
+
+    def start(self):
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = str(self.directory / "server.log")
+        self._run("pg_ctl", "-D", str(self.data), "-l", log, "-o", options, "-w", "start")
+        return self
+
+    def stop(self):
+        """An outage: immediate shutdown, every connection dropped, recovery at start."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def destroy(self):
+        subprocess.run(
+            [*self.as_owner, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        shutil.rmtree(self.directory, ignore_errors=True)
