@@ -98,6 +98,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    # A kept-open connection dies unseen when the database restarts; checking it before a
+    # request reuses it means the first request after the restart does not fail on it.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 
 # How long a Redis cache call may wait, in seconds, to connect and then for an answer.
