@@ -20,7 +20,6 @@ import random
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -215,11 +214,11 @@ print(json.dumps({
 
 
 @pytest.fixture
-def site():
+def site(tmp_path):
     """Its own PostgreSQL and Redis, migrated and seeded, served by gunicorn."""
     postgres = PostgresServer()
     redis = RedisServer()
-    log = Path(tempfile.mkdtemp(prefix="kcry-drill-")) / "gunicorn.log"
+    log = tmp_path / "gunicorn.log"  # kept by pytest for the last few runs
     try:
         postgres.create()
         redis.start()
