@@ -105,6 +105,10 @@ def _take_rate_slot(member):
     except ValueError:  # evicted between add() and incr()
         cache.set(key, 1, timeout=window + 1)
         count = 1
+    if count is None:
+        # The cache is down (its errors are ignored: see kcry_site.settings.cache_config).
+        # Without a counter, let the comment through rather than refuse every member.
+        return
     if count > limit:
         retry_after = max(1, math.ceil((slot + 1) * window - now))
         raise RateLimited(

@@ -111,8 +111,41 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    # A kept-open connection dies unseen when the database restarts; checking it before a
+    # request reuses it means the first request after the restart does not fail on it.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://kcry")}
+
+# How long a Redis cache call may wait, in seconds, to connect and then for an answer.
+# Redis answers in well under a millisecond on a healthy network; waiting longer only
+# makes every request slow while Redis hangs.
+KCRY_CACHE_TIMEOUT = env.float("KCRY_CACHE_TIMEOUT", default=0.25)
+
+
+def cache_config(url):
+    """The CACHES entry for a CACHE_URL (tests build Redis caches the same way).
+
+    The cache only speeds kcry up, so a Redis outage must not take the site down:
+    django-redis's IGNORE_EXCEPTIONS turns a refused, dropped or timed-out call into a
+    miss (get answers its default, set/add/incr/delete answer None), and the pool connects
+    again on the next call once Redis is back. Options given in the URL's query string
+    (e.g. ?socket_timeout=0.5) win over these defaults.
+    """
+    config = environ.Env.cache_url_config(url)
+    if "redis" in config["BACKEND"].lower():
+        if config["BACKEND"] != "django_redis.cache.RedisCache":
+            # Django's own RedisCache raises on every outage: refuse it rather than go down.
+            raise ImproperlyConfigured(
+                "CACHE_URL=redis://… needs django-redis (pip install 'kcry[redis]')"
+            )
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("IGNORE_EXCEPTIONS", True)
+        options.setdefault("SOCKET_CONNECT_TIMEOUT", KCRY_CACHE_TIMEOUT)
+        options.setdefault("SOCKET_TIMEOUT", KCRY_CACHE_TIMEOUT)
+    return config
+
+
+CACHES = {"default": cache_config(env.str("CACHE_URL", default="locmemcache://kcry"))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -258,6 +291,11 @@ SESSION_ENGINE = (
     if CACHES["default"]["BACKEND"].endswith("LocMemCache")
     else "django.contrib.sessions.backends.cached_db"
 )
+
+# An ignored cache error is still logged (with its traceback), so an outage shows in the
+# logs as well as on /healthz.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "kcry_site.cache"
 
 # HTTPS: on by default whenever DEBUG is off.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

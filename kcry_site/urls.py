@@ -10,7 +10,7 @@ from django.views.i18n import set_language
 
 from catalog.sitemaps import ListSitemap, PersonSitemap, StaticSitemap, WorkSitemap
 
-from . import views
+from . import health, views
 from .pages import api as page_api
 from .pages import member_data_views
 from .pages import views as pages
@@ -48,7 +48,7 @@ urlpatterns = [
     path("", include("votes.urls")),
     path("", include("comments.urls")),
     path("accounts/", include("kcry_site.accounts.urls")),
-    path("healthz", views.health, name="health"),
+    path("healthz", health.health, name="health"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     # Django's language switch (the form in base.html's footer); the choice is kept in
     # Django's language cookie. CSRF-exempt on purpose: a token in every page's footer

@@ -1,35 +1,17 @@
-"""Site-wide views: health check, error handlers, media, the benchmark's bare view.
+"""Site-wide views: error handlers, media, the benchmark's bare view.
 
 Error handlers give the site's one error answer (kcry_site.web.answers): JSON when the
 Accept header prefers it, the error page otherwise.
 """
 
-import logging
-
 from django.conf import settings
 from django.core.exceptions import BadRequest
-from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
 from kcry_site.web.answers import error_answer, json_answer, wants_json
-
-logger = logging.getLogger(__name__)
-
-
-@never_cache
-def health(request):
-    """For load balancers: 200 when the database answers, 503 when it does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        logger.exception("Health check: database unreachable")
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 def media(request, path):

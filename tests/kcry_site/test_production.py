@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.db import DatabaseError
 from django.urls import reverse
 
 from tests.factories import UserFactory, WorkFactory
@@ -121,20 +120,6 @@ def test_plain_http_is_redirected_to_https(client, production):
     response = client.get(reverse("catalog:lists"))
     assert response.status_code == 301
     assert response["Location"].startswith("https://")
-
-
-@pytest.mark.django_db
-def test_health_reports_the_database(client, monkeypatch):
-    response = client.get(reverse("health"))
-    assert response.status_code == 200 and response.json()["database"] == "ok"
-
-    def broken_cursor(*args, **kwargs):
-        raise DatabaseError("connection refused")
-
-    monkeypatch.setattr("kcry_site.views.connection.cursor", broken_cursor)
-    response = client.get(reverse("health"))
-    assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "unreachable"}
 
 
 @pytest.mark.django_db
