@@ -144,6 +144,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kcry <noreply@localh
 # Largest poster upload accepted, in bytes and in pixels (width x height).
 KCRY_POSTER_MAX_BYTES = env.int("KCRY_POSTER_MAX_BYTES", default=5 * 1024 * 1024)
 KCRY_POSTER_MAX_PIXELS = env.int("KCRY_POSTER_MAX_PIXELS", default=25_000_000)
+# Smallest poster accepted (width, height in pixels, upright): cards show posters at 240×360.
+KCRY_POSTER_MIN_SIZE = (
+    env.int("KCRY_POSTER_MIN_WIDTH", default=100),
+    env.int("KCRY_POSTER_MIN_HEIGHT", default=150),
+)
 KCRY_POSTER_THUMB_SIZE = (240, 360)
 KCRY_WORKS_PER_PAGE = env.int("KCRY_WORKS_PER_PAGE", default=24)
 KCRY_API_PAGE_SIZE = env.int("KCRY_API_PAGE_SIZE", default=20)
