@@ -44,6 +44,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads a request body (CSRF does); after the middleware that add
+    # security headers, so that its 413 answer carries them too.
+    "kcry_site.limits.BodySizeLimitMiddleware",
     "kcry_site.cache.UpdateAnonymousCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -150,6 +153,14 @@ KCRY_POSTER_MIN_SIZE = (
     env.int("KCRY_POSTER_MIN_HEIGHT", default=150),
 )
 KCRY_POSTER_THUMB_SIZE = (240, 360)
+# Request bodies (kcry_site.limits): larger ones are refused with 413 before they are read.
+# The largest legitimate body is a poster upload with its admin form, hence the margin.
+KCRY_MAX_BODY_BYTES = env.int("KCRY_MAX_BODY_BYTES", default=KCRY_POSTER_MAX_BYTES + 2**20)
+# Form fields (everything but uploaded files) Django keeps in memory; beyond it, 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2**20)
+# Uploads up to this size stay in memory (a ratings CSV); larger ones (posters) are
+# streamed to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2**20)
 KCRY_WORKS_PER_PAGE = env.int("KCRY_WORKS_PER_PAGE", default=24)
 KCRY_API_PAGE_SIZE = env.int("KCRY_API_PAGE_SIZE", default=20)
 KCRY_SEARCH_LIMIT = env.int("KCRY_SEARCH_LIMIT", default=50)

@@ -7,7 +7,7 @@ HTML page and people never get raw JSON.
 import logging
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -61,7 +61,7 @@ def _wants_json(request):
     return request.path.startswith("/api/")
 
 
-def _error(request, status, message):
+def error_response(request, status, message):
     if _wants_json(request):
         return JsonResponse(
             {"error": message}, status=status, json_dumps_params={"ensure_ascii": False}
@@ -70,13 +70,26 @@ def _error(request, status, message):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        # Form fields beyond DATA_UPLOAD_MAX_MEMORY_SIZE: the same answer as a body beyond
+        # KCRY_MAX_BODY_BYTES (kcry_site.limits), with the limit that was hit.
+        return too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     # Only BadRequest carries a message written for people; other 400s (e.g. a
     # SuspiciousOperation) keep their details out of the response.
     if isinstance(exception, BadRequest) and exception.args:
         message = str(exception)
     else:
         message = _("The request could not be understood.")
-    return _error(request, 400, message)
+    return error_response(request, 400, message)
+
+
+def too_large(request, limit):
+    """413 for a request body beyond `limit` bytes."""
+    megabytes = f"{limit / 2**20:.1f}".removesuffix(".0")
+    message = _("The request is too large: at most %(limit)s MB can be sent at once.") % {
+        "limit": megabytes
+    }
+    return error_response(request, 413, message)
 
 
 def page_not_found(request, exception=None):
@@ -84,14 +97,14 @@ def page_not_found(request, exception=None):
     # matched no route carries a dict of tried patterns, which is not for visitors.
     args = getattr(exception, "args", ())
     if args and isinstance(args[0], str):
-        return _error(request, 404, args[0])
-    return _error(request, 404, _("Nothing here: the page or item does not exist."))
+        return error_response(request, 404, args[0])
+    return error_response(request, 404, _("Nothing here: the page or item does not exist."))
 
 
 def server_error(request):
     message = _("Something went wrong on our side. Please try again.")
     if _wants_json(request):
-        return _error(request, 500, message)
+        return error_response(request, 500, message)
     # No request context here: the failure may be the database that the
     # user and session context processors would query.
     return HttpResponseServerError(loader.render_to_string("500.html", {"message": message}))
