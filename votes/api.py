@@ -24,14 +24,18 @@ def ranking_json(row):
 def rankings(request):
     form = ranking_form(request)
     per_page = settings.KCRY_API_PAGE_SIZE
-    # A bad page number never reaches the positions: page_answer refuses it first.
     raw_page = request.GET.get("page", "1")
-    first = (int(raw_page) - 1) * per_page + 1 if raw_page.isdigit() else 1
-    positions = count(first)
+
+    def positions():
+        # A generator starts on the first row, by when page_answer's Paginator has read
+        # the page number with this same int() or refused it ("²", 5,000 digits) as 400.
+        yield from count((int(raw_page) - 1) * per_page + 1)
+
+    position = positions()
     answer = page_answer(
         request,
         form.rows_queryset(),
-        lambda item: ranking_json(to_row(item, next(positions))),
+        lambda item: ranking_json(to_row(item, next(position))),
         per_page=per_page,
     )
     return {"order": form.chosen_order, "min_ratings": form.chosen_min_ratings, **answer}
