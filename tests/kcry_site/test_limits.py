@@ -72,3 +72,32 @@ def test_djangos_own_form_size_limit_answers_a_clear_413(client, settings):
     upload = SimpleUploadedFile("ratings.csv", b"title,tears\n" + b"x" * 5000)
     response = client.post("/accounts/login/", {"username": "a", "file": upload})
     assert response.status_code == 200
+
+
+# --- null characters: PostgreSQL refuses them in a query, so they never reach one -----------
+
+
+@pytest.mark.parametrize(
+    "path,params",
+    [("/u/%00/", {}), ("/api/works/", {"q": "\x00"}), ("/u/a/compare/", {"other": "b\x00"})],
+)
+def test_a_null_character_in_the_path_or_query_is_a_400(client, path, params):
+    response = client.get(path, params)
+    assert response.status_code == 400
+    assert "null character" in response.content.decode()
+
+
+def test_a_null_character_in_a_form_field_is_a_400(client):
+    from tests.factories import UserFactory, WorkFactory
+
+    client.force_login(UserFactory())
+    work = WorkFactory()
+    response = client.post(f"/works/{work.slug}/content-notes/", {"note": "x\x00", "vote": "yes"})
+    assert response.status_code == 400
+    assert "null character" in response.content.decode()
+
+
+def test_the_null_character_refusal_speaks_the_readers_language(client):
+    response = client.get("/works/", {"q": "\x00"}, headers={"accept-language": "ko"})
+    assert response.status_code == 400
+    assert '<html lang="ko"' in response.content.decode()
