@@ -2,7 +2,8 @@ from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 
 from . import services
 from .models import (
@@ -15,7 +16,7 @@ from .models import (
     Work,
     WorkNote,
 )
-from .posters import make_thumbnail
+from .posters import delete_files, make_thumbnail, reencode_poster, validate_poster
 
 
 class PublishActionsMixin:
@@ -38,8 +39,19 @@ class CreditInline(admin.TabularInline):
     extra = 1
 
 
+class WorkAdminForm(forms.ModelForm):
+    def clean_poster(self):
+        poster = self.cleaned_data.get("poster")
+        if not isinstance(poster, UploadedFile):
+            return poster  # unchanged (the stored file) or cleared (False)
+        # The checks run on the file as uploaded; what is stored is its clean re-encoding.
+        validate_poster(poster)
+        return reencode_poster(poster)
+
+
 @admin.register(Work)
 class WorkAdmin(PublishActionsMixin, admin.ModelAdmin):
+    form = WorkAdminForm
     list_display = ["title", "title_ko", "kind", "year", "is_published", "updated"]
     list_filter = ["kind", "is_published", "year"]
     search_fields = ["title", "title_ko", "slug", "people__name", "people__name_ko"]
@@ -53,9 +65,19 @@ class WorkAdmin(PublishActionsMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         # The thumbnail is made once, when a new poster arrives, not on every page view.
-        if "poster" in form.changed_data:
-            make_thumbnail(obj)
+        if "poster" not in form.changed_data:
+            return super().save_model(request, obj, form, change)
+        replaced = []
+        if change:
+            replaced = Work.objects.filter(pk=obj.pk).values_list("poster", "poster_thumb").get()
+        make_thumbnail(obj)
         super().save_model(request, obj, form, change)
+        # The replaced (or cleared) poster and its thumbnail go once the new ones are
+        # committed: should the save roll back, the row still points at the old files.
+        kept = {obj.poster.name, obj.poster_thumb.name}
+        stale = [name for name in replaced if name and name not in kept]
+        if stale:
+            transaction.on_commit(lambda: delete_files(obj.poster.storage, stale))
 
 
 @admin.register(Person)

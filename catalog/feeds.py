@@ -1,8 +1,15 @@
-"""RSS and Atom feeds of what is new in the catalog: works and editorial lists."""
+"""RSS and Atom feeds of what is new in the catalog: works and editorial lists.
+
+Titles, blurbs and names are plain text typed by staff and members. Feed readers render
+RSS titles and descriptions and Atom summaries (type="html") as HTML, so the feed
+formats below escape what goes into those; Atom titles are text and go out as typed.
+Feeds return SafeString (e.g. format_html) for HTML of their own making.
+"""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
 from .models import EditorialList, Work
@@ -10,8 +17,30 @@ from .models import EditorialList, Work
 FEED_ITEMS = 30
 
 
+def _as_html(value):
+    return None if value is None else conditional_escape(value)
+
+
+class EscapedRssFeed(Rss201rev2Feed):
+    """RSS whose titles and descriptions (channel and items) are escaped HTML."""
+
+    def __init__(self, title, link, description, **kwargs):
+        super().__init__(_as_html(title), link, _as_html(description), **kwargs)
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(_as_html(title), link, _as_html(description), **kwargs)
+
+
+class EscapedAtomFeed(Atom1Feed):
+    """Atom whose summaries (type="html") are escaped; titles stay text, as Atom says."""
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(title, link, _as_html(description), **kwargs)
+
+
 # Titles and descriptions are lazy: Feed reads them per request, in the visitor's language.
 class NewWorksFeed(Feed):
+    feed_type = EscapedRssFeed
     title = _("kcry: new works")
     description = _("Korean music videos, songs, films and dramas newly added to kcry.")
 
@@ -44,7 +73,7 @@ class NewWorksFeed(Feed):
 
 
 class NewWorksAtomFeed(NewWorksFeed):
-    feed_type = Atom1Feed
+    feed_type = EscapedAtomFeed
     subtitle = NewWorksFeed.description
 
     def feed_url(self):
@@ -52,6 +81,7 @@ class NewWorksAtomFeed(NewWorksFeed):
 
 
 class NewListsFeed(Feed):
+    feed_type = EscapedRssFeed
     title = _("kcry: new lists")
     description = _("Editorial lists of the saddest Korean works, newest first.")
 
@@ -78,7 +108,7 @@ class NewListsFeed(Feed):
 
 
 class NewListsAtomFeed(NewListsFeed):
-    feed_type = Atom1Feed
+    feed_type = EscapedAtomFeed
     subtitle = NewListsFeed.description
 
     def feed_url(self):

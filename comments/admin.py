@@ -1,7 +1,9 @@
 """The moderation queue: flagged comments, with bulk hide / restore / dismiss.
 
 Bulk actions call comments.services (the same functions as the site) and need the
-"Can hide and restore comments and dismiss flags" permission.
+"Can hide and restore comments and dismiss flags" permission. That permission alone is
+enough to reach the queue (/admin/comments/comment/?moderation=flagged) and the flags:
+it lets the holder see both lists, read-only, without a separate view permission.
 """
 
 from django.contrib import admin, messages
@@ -37,6 +39,10 @@ class ModerationActions:
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")
+
+    def has_view_permission(self, request, obj=None):
+        # Moderators must see what they act on; editing still needs the change permission.
+        return super().has_view_permission(request, obj) or self.has_moderate_permission(request)
 
     def comments_of(self, queryset):
         return queryset

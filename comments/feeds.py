@@ -2,18 +2,19 @@
 
 Only comments anyone may read are in it (public, not deleted). A spoiler's text is
 never put in a feed: its item says so and links to the thread, where it opens on a
-click. Bodies go out as the same escaped HTML the thread shows.
+click. Bodies go out as the same escaped HTML the thread shows; titles and the rest
+are escaped by catalog's feed formats wherever a reader takes them as HTML.
 """
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog.feeds import EscapedAtomFeed, EscapedRssFeed
 from catalog.models import Work
 
 from .models import Comment
@@ -31,6 +32,8 @@ def work_feed_urls(work):
 
 
 class WorkCommentsFeed(Feed):
+    feed_type = EscapedRssFeed
+
     def get_object(self, request, slug):
         return get_object_or_404(Work.objects.published(), slug=slug)
 
@@ -73,12 +76,12 @@ class WorkCommentsFeed(Feed):
 
     def item_description(self, comment):
         if comment.is_spoiler:
-            return f"<p><em>{escape(SPOILER_TEXT)}</em></p>"
+            return format_html("<p><em>{}</em></p>", SPOILER_TEXT)
         moment = ""
         if comment.moment_display:
             tears_at = _("Tears at %(moment)s") % {"moment": comment.moment_display}
-            moment = f"<p>{escape(tears_at)}</p>"
-        return f"{moment}<p>{render_body(comment.body)}</p>"
+            moment = format_html("<p>{}</p>", tears_at)
+        return format_html("{}<p>{}</p>", moment, render_body(comment.body))
 
     def item_link(self, comment):
         return comment.get_absolute_url()
@@ -94,7 +97,7 @@ class WorkCommentsFeed(Feed):
 
 
 class WorkCommentsAtomFeed(WorkCommentsFeed):
-    feed_type = Atom1Feed
+    feed_type = EscapedAtomFeed
 
     def subtitle(self, work):
         return self.description(work)

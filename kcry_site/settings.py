@@ -54,10 +54,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads a request body (CSRF does); after the middleware that add
+    # security headers, so that its 413 answer carries them too.
+    "kcry_site.limits.BodySizeLimitMiddleware",
     "kcry_site.cache.UpdateAnonymousCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known (its 400 page speaks it), before CSRF reads the form.
+    "kcry_site.limits.NullCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -196,7 +201,20 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kcry <noreply@localh
 # Largest poster upload accepted, in bytes and in pixels (width x height).
 KCRY_POSTER_MAX_BYTES = env.int("KCRY_POSTER_MAX_BYTES", default=5 * 1024 * 1024)
 KCRY_POSTER_MAX_PIXELS = env.int("KCRY_POSTER_MAX_PIXELS", default=25_000_000)
+# Smallest poster accepted (width, height in pixels, upright): cards show posters at 240×360.
+KCRY_POSTER_MIN_SIZE = (
+    env.int("KCRY_POSTER_MIN_WIDTH", default=100),
+    env.int("KCRY_POSTER_MIN_HEIGHT", default=150),
+)
 KCRY_POSTER_THUMB_SIZE = (240, 360)
+# Request bodies (kcry_site.limits): larger ones are refused with 413 before they are read.
+# The largest legitimate body is a poster upload with its admin form, hence the margin.
+KCRY_MAX_BODY_BYTES = env.int("KCRY_MAX_BODY_BYTES", default=KCRY_POSTER_MAX_BYTES + 2**20)
+# Form fields (everything but uploaded files) Django keeps in memory; beyond it, 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2**20)
+# Uploads up to this size stay in memory (a ratings CSV); larger ones (posters) are
+# streamed to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2**20)
 KCRY_WORKS_PER_PAGE = env.int("KCRY_WORKS_PER_PAGE", default=24)
 KCRY_API_PAGE_SIZE = env.int("KCRY_API_PAGE_SIZE", default=20)
 KCRY_SEARCH_LIMIT = env.int("KCRY_SEARCH_LIMIT", default=50)

@@ -4,8 +4,10 @@ Error handlers give the site's one error answer (kcry_site.web.answers): JSON wh
 Accept header prefers it, the error page otherwise.
 """
 
+import logging
+
 from django.conf import settings
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -27,13 +29,50 @@ def bare(request):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        # Form fields beyond DATA_UPLOAD_MAX_MEMORY_SIZE: the same answer as a body beyond
+        # KCRY_MAX_BODY_BYTES (kcry_site.limits), with the limit that was hit.
+        response = too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     # Only BadRequest carries a message written for people; other 400s (e.g. a
     # SuspiciousOperation) keep their details out of the response.
-    if isinstance(exception, BadRequest) and exception.args:
-        message = str(exception)
+    elif isinstance(exception, BadRequest) and exception.args:
+        response = error_answer(request, 400, str(exception))
     else:
-        message = _("The request could not be understood.")
-    return error_answer(request, 400, message)
+        response = error_answer(request, 400, _("The request could not be understood."))
+    _log_client_error(request, response, exception)
+    return response
+
+
+def _log_client_error(request, response, exception):
+    """One log line for a request the client got wrong (?page=abc, an oversized form).
+
+    Django would log these with the exception's traceback, which says nothing about our
+    code and buries real errors. The line goes to the logger Django uses (django.security.*
+    for suspicious requests, django.request otherwise) at Django's level; the response is
+    then marked as logged, which makes Django skip its own line.
+    """
+    if isinstance(exception, SuspiciousOperation):
+        logger, level = logging.getLogger(f"django.security.{type(exception).__name__}"), "error"
+    else:
+        logger, level = logging.getLogger("django.request"), "warning"
+    # Escaped as Django escapes them, so a newline in a path cannot forge a log line.
+    parts = (response.reason_phrase, request.path, str(exception or ""))
+    escaped = [part.encode("unicode_escape").decode("ascii") for part in parts]
+    getattr(logger, level)(
+        "%s: %s (%s)",
+        *escaped,
+        extra={"status_code": response.status_code, "request": request},
+    )
+    response._has_been_logged = True
+
+
+def too_large(request, limit):
+    """413 for a request body beyond `limit` bytes."""
+    megabytes = f"{limit / 2**20:.1f}".removesuffix(".0")
+    message = _("The request is too large: at most %(limit)s MB can be sent at once.") % {
+        "limit": megabytes
+    }
+    return error_answer(request, 413, message)
 
 
 def page_not_found(request, exception=None):

@@ -7,9 +7,12 @@ Other apps' exports (kcry_site's member data page) reuse `csv_response`.
 """
 
 import csv
+import re
+import unicodedata
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from .models import REACTION_EMOJI, ListReaction, Rating, Reaction, Tears
 
@@ -42,7 +45,7 @@ def local_iso(moment):
 def csv_response(filename, fields, rows):
     """An attachment named `filename`: `fields` as the header, then each row dict."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = attachment_header(filename)
     response["Cache-Control"] = "private, no-store"
     response.write("\ufeff")  # so spreadsheet programs read the Hangul as UTF-8
     writer = csv.writer(response)
@@ -88,6 +91,22 @@ def reaction_rows(member):
             "label": f"{REACTION_EMOJI[reaction]} {reaction.label}",
             "reacted_at": local_iso(answer.created),
         }
+
+
+def attachment_header(filename):
+    """Content-Disposition for a download named `filename`, which may be Hangul.
+
+    Django's helper gives `filename*=utf-8''…` (RFC 6266) for a non-ASCII name; an ASCII
+    `filename` goes first for clients that do not read filename* (RFC 6266, appendix D).
+    """
+    header = content_disposition_header(as_attachment=True, filename=filename)
+    if filename.isascii():
+        return header
+    # "José" becomes "Jose" (accents dropped); "지수" becomes "_".
+    letters = unicodedata.normalize("NFKD", filename)
+    letters = "".join(ch for ch in letters if unicodedata.category(ch) != "Mn")
+    fallback = re.sub(r"[^A-Za-z0-9._@+-]+", "_", letters)
+    return header.replace("attachment; ", f'attachment; filename="{fallback}"; ', 1)
 
 
 def export_filename(member, what, extension="csv"):

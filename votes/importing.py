@@ -17,6 +17,7 @@ either every rating and every figure changes, or none does.
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -161,13 +162,18 @@ def _records(text: str):
 # --- matching rows to works ------------------------------------------------------------
 
 
+# Numbers in a file are ASCII digits. int() alone would also take "٣" or " 3", and both
+# str.isdigit() and int() let "²⁰⁰⁸" or a 5,000-digit number through to a ValueError.
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
+_YEAR = re.compile(r"[0-9]{4}")
+
+
 def _parse_tears(raw):
     if raw == "":
         return None, _("tears: missing (a whole number of tissues from 0 to 5)")
-    try:
-        tears = int(raw)
-    except ValueError:
+    if not _WHOLE_NUMBER.fullmatch(raw):
         return None, _("tears: “%(value)s” is not a whole number from 0 to 5") % {"value": raw[:20]}
+    tears = int(raw)
     if tears not in TEAR_VALUES:
         return None, _("tears: %(tears)s is out of range (0 to 5)") % {"tears": tears}
     return tears, None
@@ -176,7 +182,7 @@ def _parse_tears(raw):
 def _parse_year(raw):
     if raw == "":
         return None, None
-    if not raw.isdigit() or not 1000 <= int(raw) <= 9999:
+    if not _YEAR.fullmatch(raw) or int(raw) < 1000:
         return None, _("year: “%(value)s” is not a year") % {"value": raw[:20]}
     return int(raw), None
 

@@ -83,7 +83,7 @@ def data_json(request, username):
     content = json.dumps(member_data.everything(member), ensure_ascii=False, indent=2)
     response = HttpResponse(content, content_type="application/json; charset=utf-8")
     filename = exporting.export_filename(member, "all", "json")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = exporting.attachment_header(filename)
     response["Cache-Control"] = "private, no-store"
     return response
 

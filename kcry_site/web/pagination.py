@@ -14,7 +14,8 @@ def paginate(request, object_list, per_page):
     except PageNotAnInteger:
         raise BadRequest(_("page: '%(raw)s' is not a page number.") % {"raw": raw[:20]}) from None
     except EmptyPage:
+        # Shortened like the message above: a 4,000-digit number is still a number.
         raise Http404(
             _("There is no page %(raw)s (last page: %(last)s).")
-            % {"raw": raw, "last": paginator.num_pages}
+            % {"raw": raw[:20], "last": paginator.num_pages}
         ) from None

@@ -1,5 +1,6 @@
 """Feeds of new works and lists, the sitemap, and share tags on work and list pages."""
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from datetime import timedelta
@@ -202,3 +203,57 @@ def test_the_feeds_are_titled_in_the_readers_language(client, works):
     english = ET.fromstring(client.get(reverse("catalog:feed-lists")).content).find("channel")
     assert english.findtext("title") == "kcry: new lists"
     assert english.findtext("description").startswith("Editorial lists of the saddest")
+
+
+# --- markup from staff never reaches a feed reader as HTML ----------------------------------
+
+MARKUP = "<script>alert(1)</script>"
+HEADLINE = '<img src=x onerror="alert(2)">'
+
+
+def html_parts(response):
+    """Every piece of a feed a reader renders as HTML, with what it must read as text.
+
+    RSS titles and descriptions are HTML to most readers; in Atom, titles are plain text
+    (no type: "text") and summaries say type="html"."""
+    root = ET.fromstring(response.content)
+    if root.tag == "rss":
+        channel = root.find("channel")
+        for element in [channel, *channel.findall("item")]:
+            yield element.findtext("title")
+            yield element.findtext("description")
+    else:
+        for entry in root.findall(f"{ATOM}entry"):
+            assert entry.find(f"{ATOM}title").get("type", "text") == "text"
+            summary = entry.find(f"{ATOM}summary")
+            assert summary.get("type") == "html"
+            yield summary.text
+
+
+@pytest.mark.parametrize(
+    "feed",
+    [
+        "catalog:feed-works",
+        "catalog:feed-works-atom",
+        "catalog:feed-lists",
+        "catalog:feed-lists-atom",
+    ],
+)
+def test_titles_and_descriptions_reach_feed_readers_as_text_not_markup(client, feed):
+    work = WorkFactory(title=f"Tears {MARKUP}", blurb=f"Sad & {MARKUP}")
+    CreditFactory(work=work, person=PersonFactory(name=HEADLINE))
+    EditorialListFactory(title=f"List {MARKUP}", intro=f"Intro {MARKUP}")
+    response = client.get(reverse(feed))
+    parts = list(html_parts(response))
+    assert parts
+    for part in parts:
+        assert "<script" not in part and "<img" not in part, part
+    text = "\n".join(html.unescape(part) for part in parts)
+    assert MARKUP in text
+    if "works" in feed:
+        assert HEADLINE in text and "Sad & " in text
+    root = ET.fromstring(response.content)
+    if root.tag != "rss":
+        # Atom titles are plain text, so they carry the title exactly as typed.
+        titles = [entry.findtext(f"{ATOM}title") for entry in root.findall(f"{ATOM}entry")]
+        assert any(MARKUP in title for title in titles)

@@ -1,8 +1,10 @@
+import html
 import xml.etree.ElementTree as ET
 
 import pytest
 import time_machine
 
+from catalog.models import Work
 from comments.models import Comment
 from comments.services import comment_delete, comment_hide, comment_post
 from tests.factories import CommentFactory, WorkFactory
@@ -149,3 +151,19 @@ def test_the_feed_speaks_korean_to_a_korean_reader(client, mv, member, other):
     feed = ET.fromstring(atom.content)
     assert feed.findtext(f"{ATOM}title") == f"{title} 댓글 · kcry"
     assert feed.findtext(f"{ATOM}subtitle").startswith("kcry 회원들이")
+
+
+def test_a_work_title_with_markup_reaches_feed_readers_as_text(client, member):
+    # RSS readers render the channel's title and description as HTML; Atom's are text.
+    WorkFactory(slug="marked", title="<script>alert(1)</script>")
+    comment_post(author=member, target=Work.objects.get(slug="marked"), body="<b>wow</b>")
+    rss = client.get("/works/marked/comments/feed/")
+    channel, items = rss_items(rss)
+    for text in [channel.findtext("title"), channel.findtext("description")]:
+        assert "<script" not in text
+        assert "<script>alert(1)</script>" in html.unescape(text)
+    assert "<b>" not in items[0].findtext("description")
+    atom = ET.fromstring(client.get("/works/marked/comments/feed/atom/").content)
+    assert atom.findtext(f"{ATOM}title") == "Comments on <script>alert(1)</script> · kcry"
+    assert atom.find(f"{ATOM}entry").find(f"{ATOM}summary").get("type") == "html"
+    assert "<b>" not in atom.find(f"{ATOM}entry").findtext(f"{ATOM}summary")

@@ -100,3 +100,28 @@ def test_flagging_from_the_site_puts_the_comment_in_the_queue(client, moderator,
     assert "report me" in queue
     detail = client.get(f"{CHANGELIST}{comment.pk}/change/").content.decode()
     assert "insults a singer" in detail
+
+
+def test_staff_with_only_the_moderate_permission_open_and_use_the_queue(client, mv):
+    comment = flagged(mv, "needs a moderator")
+    moderator = UserFactory(is_staff=True)
+    moderator.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+    client.force_login(moderator)
+    index = client.get("/admin/").content.decode()
+    assert 'href="/admin/comments/comment/"' in index and 'href="/admin/comments/flag/"' in index
+    queue = client.get(CHANGELIST, {"moderation": "flagged"})
+    assert queue.status_code == 200
+    assert "needs a moderator" in queue.content.decode()
+    assert 'value="hide"' in queue.content.decode()
+    assert client.get(f"{CHANGELIST}{comment.pk}/change/").status_code == 200  # read only
+    assert client.get("/admin/comments/flag/").status_code == 200
+
+    response = client.post(CHANGELIST, {"action": "hide", "_selected_action": [comment.pk]})
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert not comment.is_public
+    # Reading is all the permission adds: no editing or deleting of comments.
+    edit = client.post(f"{CHANGELIST}{comment.pk}/change/", {"body": "rewritten"})
+    assert edit.status_code == 403
+    assert client.post(f"{CHANGELIST}{comment.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Comment.objects.get(pk=comment.pk).body == "needs a moderator"

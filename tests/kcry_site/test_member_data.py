@@ -261,3 +261,35 @@ def test_an_oversized_upload_is_refused_in_korean_too(owner_client, member, sett
     html = response.content.decode()
     assert "an import can be at most" not in html
     assert "10" in html and "바이트" in html
+
+
+@pytest.mark.parametrize(
+    "path,name",
+    [
+        ("/u/지수/data/ratings.csv", "ratings.csv"),
+        ("/u/지수/data/comments.csv", "comments.csv"),
+        ("/u/지수/data/all.json", "all.json"),
+    ],
+)
+def test_downloads_of_a_hangul_username_are_named_per_rfc_6266(client, path, name):
+    from urllib.parse import unquote
+
+    from django.utils import timezone
+
+    client.force_login(UserFactory(username="지수"))
+    header = client.get(path)["Content-Disposition"]
+    assert header.isascii()
+    # RFC 6266: an ASCII filename first for old clients, then the UTF-8 filename*.
+    disposition, fallback, extended = header.split("; ")
+    assert disposition == "attachment"
+    what, extension = name.split(".")
+    stamp = timezone.localdate().isoformat()
+    assert fallback == f'filename="kcry-_-{what}-{stamp}.{extension}"'
+    charset, encoded = extended.split("''")
+    assert charset.lower() == "filename*=utf-8"
+    assert unquote(encoded) == f"kcry-지수-{what}-{stamp}.{extension}"
+
+
+def test_ascii_usernames_keep_a_plain_filename(owner_client):
+    header = owner_client.get("/u/jisoo/data/all.json")["Content-Disposition"]
+    assert header.startswith('attachment; filename="kcry-jisoo-all-') and "filename*" not in header

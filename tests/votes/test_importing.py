@@ -342,3 +342,19 @@ def test_size_and_row_limits_in_the_active_language(settings):
     settings.KCRY_IMPORT_MAX_BYTES = 10
     with translation.override("ko"), pytest.raises(ImportFileError, match="최대 10바이트예요"):
         plan_import(csv_bytes([["title", "tears"], ["Sad", "1"]]))
+
+
+@pytest.mark.parametrize("year", ["²⁰⁰⁸", "٢٠٠٨", "1" * 5000, "2008.0", "-2008"])
+def test_a_year_in_unusual_digits_is_a_problem_of_its_row(year):
+    WorkFactory(title="Rain", year=2008)
+    plan = plan_import(csv_bytes([["title", "year", "tears"], ["Rain", year, "4"]]))
+    assert not plan.ok
+    assert reasons(plan)[2].startswith("year: ")
+
+
+@pytest.mark.parametrize("tears", ["²", "٣", "4" * 5000, "3.0"])
+def test_tears_in_unusual_digits_are_a_problem_of_their_row(tears):
+    WorkFactory(title="Rain")
+    plan = plan_import(csv_bytes([["title", "tears"], ["Rain", tears]]))
+    assert not plan.ok
+    assert reasons(plan)[2].startswith("tears: ")
