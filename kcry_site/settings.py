@@ -244,6 +244,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
 AXES_FAILURE_LIMIT = "kcry_site.accounts.throttle.failure_limit"
 AXES_COOLOFF_TIME = "kcry_site.accounts.throttle.cool_off"
 AXES_CLIENT_IP_CALLABLE = "kcry_site.accounts.throttle.client_address"
+AXES_USERNAME_CALLABLE = "kcry_site.accounts.throttle.attempted_username"
 AXES_LOCKOUT_CALLABLE = "kcry_site.accounts.throttle.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 # A locked-out visitor who keeps trying does not extend their own pause.

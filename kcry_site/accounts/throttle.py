@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,18 @@ def client_address(request):
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def attempted_username(request, credentials):
+    """The name an attempt was for, as the throttle stores it.
+
+    Django's log-in form limits the username's length only in the browser, so any length
+    reaches `authenticate`; no account name is longer than the model allows, and a longer
+    one would not fit django-axes' column (a 500 on PostgreSQL)."""
+    source = credentials if credentials is not None else request.POST
+    username = (source or {}).get("username") or ""
+    limit = get_user_model()._meta.get_field("username").max_length
+    return username[:limit]
 
 
 def failure_limit(request, credentials):

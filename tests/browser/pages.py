@@ -56,7 +56,7 @@ def make_site_data(founding_lists) -> dict:
     reply, _ = comment_post(author=jun, target=work, body="Same here.", parent=first)
     comment_post(author=mina, target=work, body="Thank you, jun.", parent=reply)
     comment_post(author=seo, target=work, body="This one still gets me every time.")
-    flag_create(member=seo, comment=first, reason="spoiler")
+    flag_create(member=seo, comment=first, reason="off_topic")
     list_comment, _ = comment_post(author=jun, target=editorial_list, body="Number 3 wrecked me.")
     return {"work": work, "list": editorial_list, "comment": list_comment, "members": members}
 

@@ -99,3 +99,11 @@ def test_a_success_does_not_clear_the_address_count(client, limits):
     # The sixth failure from this address pauses it, whatever the sprayer's own log-in.
     sixth = client.post("/accounts/login/", {"username": "victim0", "password": "guess"})
     assert sixth.status_code == 429
+
+
+def test_an_overlong_username_is_counted_not_a_server_error(client, limits):
+    # Django's log-in form limits the username only in the browser; the throttle's
+    # column would overflow on PostgreSQL.
+    answer = client.post("/accounts/login/", {"username": "9" * 5000, "password": "guess"})
+    assert answer.status_code == 200
+    assert "Please enter a correct username and password" in answer.content.decode()
