@@ -25,6 +25,7 @@ from .models import (
     Work,
     WorkNote,
 )
+from .signals import suggestion_decided
 
 
 def check_member(member):
@@ -252,6 +253,13 @@ def _decide(suggestion, *, status, staff, work=None, reason=""):
     )
     suggestion.status, suggestion.work, suggestion.staff_reason = status, work, reason
     suggestion.decided_by, suggestion.decided = staff, now
+    # Approved or merged, the work is in the catalog: both count as approved.
+    suggestion_decided.send(
+        sender=Suggestion,
+        suggestion=suggestion,
+        approved=status != Suggestion.Status.REJECTED,
+        by=staff,
+    )
 
 
 def _settle_duplicates(suggestion, work, staff):

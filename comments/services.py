@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Work
 
 from .models import Comment, Flag, MeToo
-from .signals import comment_moderated
+from .signals import comment_moderated, comment_posted, metoo_marked
 from .text import clean_body, has_visible_text
 
 MOMENT_KINDS = {Work.Kind.MV, Work.Kind.SONG}
@@ -174,6 +174,7 @@ def comment_post(
         # Counted only once the comment is really new, so a resubmitted form never uses
         # up the allowance; over it, the exception rolls the new comment back.
         _take_rate_slot(author)
+        comment_posted.send(sender=Comment, comment=comment, created=True)
     return comment, True
 
 
@@ -377,6 +378,7 @@ def metoo_toggle(*, member, comment, mark=None):
         if want and not exists:
             MeToo.objects.create(member=member, comment=comment)
             Comment.objects.filter(pk=comment.pk).update(metoo_count=F("metoo_count") + 1)
+            metoo_marked.send(sender=Comment, comment=comment, member=member)
         elif exists and not want:
             MeToo.objects.filter(member=member, comment=comment).delete()
             Comment.objects.filter(pk=comment.pk).update(metoo_count=F("metoo_count") - 1)

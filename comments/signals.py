@@ -6,8 +6,18 @@ transaction, with `comment` (as stored now), `action` ("hidden" or "restored") a
 `by` (the moderator). A receiver that writes rows (an inbox entry for the author)
 commits or rolls back with the moderation; one with outside effects (e-mail) should
 defer them with transaction.on_commit.
+
+
+comment_posted: a comment or reply was stored. Sent by services.comment_post inside its
+transaction, with `comment` and `created` (False when a resubmitted form returned the
+earlier comment; nothing is sent then).
+
+metoo_marked: `member` marked `comment` "me too". Sent by services.metoo_toggle inside
+its transaction, only when a mark is added (not when taken back or already there).
 """
 
 from django.dispatch import Signal
 
 comment_moderated = Signal()
+comment_posted = Signal()
+metoo_marked = Signal()

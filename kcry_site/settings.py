@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "catalog",
     "votes",
     "comments",
+    "kcry_site.inbox",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,9 @@ KCRY_RANKINGS_PER_PAGE = env.int("KCRY_RANKINGS_PER_PAGE", default=50)
 KCRY_RISING_DAYS = 30
 KCRY_RISING_WEIGHT = 3
 KCRY_DIARY_PER_PAGE = env.int("KCRY_DIARY_PER_PAGE", default=50)
+KCRY_INBOX_PER_PAGE = env.int("KCRY_INBOX_PER_PAGE", default=30)
+KCRY_FEED_PER_PAGE = env.int("KCRY_FEED_PER_PAGE", default=30)
+KCRY_FOLLOWS_PER_PAGE = env.int("KCRY_FOLLOWS_PER_PAGE", default=50)
 KCRY_DIARY_MONTHS = 12
 # Failed password checks allowed within KCRY_LOGIN_LOCKOUT_SECONDS before a pause: per
 # (account, address), per address (spraying) and per account (from many addresses).

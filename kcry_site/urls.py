@@ -11,6 +11,7 @@ from django.views.i18n import set_language
 from catalog.sitemaps import ListSitemap, PersonSitemap, StaticSitemap, WorkSitemap
 
 from . import health, views
+from .accounts import views as accounts
 from .pages import api as page_api
 from .pages import member_data_views
 from .pages import views as pages
@@ -36,6 +37,10 @@ urlpatterns = [
     path("u/<str:username>/", pages.member_page, name="member"),
     path("u/<str:username>/compare/", pages.compare_pick, name="compare-pick"),
     path("u/<str:username>/compare/<str:other>/", pages.compare_page, name="compare"),
+    path("u/<str:username>/follow/", accounts.follow, name="follow"),
+    path("u/<str:username>/unfollow/", accounts.unfollow, name="unfollow"),
+    path("u/<str:username>/followers/", pages.followers_page, name="followers"),
+    path("u/<str:username>/following/", pages.following_page, name="following"),
     # A member's own data: every app's rows, to download, and a ratings import.
     path("u/<str:username>/data/", member_data_views.data_page, name="member-data"),
     path("u/<str:username>/data/all.json", member_data_views.data_json, name="member-data-json"),
@@ -47,6 +52,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("votes.urls")),
     path("", include("comments.urls")),
+    path("", include("kcry_site.inbox.urls")),
     path("accounts/", include("kcry_site.accounts.urls")),
     path("healthz", health.health, name="health"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

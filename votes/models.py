@@ -273,10 +273,35 @@ class ListReaction(models.Model):
                 condition=Q(reaction__in=Reaction.values), name="reaction_in_fixed_set"
             ),
         ]
-        indexes = [models.Index(fields=["editorial_list", "reaction"])]
+        indexes = [
+            models.Index(fields=["editorial_list", "reaction"]),
+            # The activity feed reads each followed member's newest reactions.
+            models.Index(fields=["member", "-created"], name="listreaction_member_recent"),
+        ]
 
     def __str__(self):
         return f"{self.member} – {self.editorial_list}: {self.reaction}"
 
     def get_absolute_url(self):
         return reverse("list", args=[self.editorial_list.slug])
+
+
+class WatchlistEntry(models.Model):
+    """A work a member means to watch ("tissues ready")."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watchlist"
+    )
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="watchlisted")
+    added = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "watchlist entry"
+        verbose_name_plural = "watchlist entries"
+        constraints = [
+            models.UniqueConstraint(fields=["member", "work"], name="watchlist_once_per_work")
+        ]
+        indexes = [models.Index(fields=["member", "-added"], name="watchlist_member_recent")]
+
+    def __str__(self):
+        return f"{self.member} – {self.work} (tissues ready)"

@@ -20,6 +20,7 @@ from .models import (
     Rating,
     Reaction,
     Tears,
+    WatchlistEntry,
     WorkStats,
 )
 
@@ -68,7 +69,11 @@ def rating_panel(request, work, own=UNREAD):
         own = None
         if user.is_authenticated:
             own = Rating.objects.filter(member=user, work=work).only("tears", "rated_at").first()
+    on_watchlist = (
+        user.is_authenticated and WatchlistEntry.objects.filter(member=user, work=work).exists()
+    )
     return {
+        "on_watchlist": on_watchlist,
         "work": work,
         "stats": stats,
         "bars": histogram_bars(stats),

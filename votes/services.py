@@ -25,6 +25,7 @@ from .models import (
     ListReactionCounts,
     Rating,
     Reaction,
+    WatchlistEntry,
     WorkDay,
     WorkStats,
     bayesian_score,
@@ -273,3 +274,24 @@ def member_delete(*, member) -> int:
         ratings = Rating.objects.filter(member=member).count()
         member.delete()
     return ratings
+
+
+def watchlist_toggle(*, member, work, add=None) -> bool:
+    """Put `work` on `member`'s watchlist or take it off; returns True if it is on now.
+
+    `add` True/False sets the state (a resubmitted form is harmless); None flips it.
+    """
+    check_member(member)
+    check_published_work(work)
+    with transaction.atomic():
+        present = WatchlistEntry.objects.filter(member=member, work=work).exists()
+        want = (not present) if add is None else bool(add)
+        if want and not present:
+            try:
+                with transaction.atomic():
+                    WatchlistEntry.objects.create(member=member, work=work)
+            except IntegrityError:
+                pass  # the same request raced itself: it is on the list either way
+        elif present and not want:
+            WatchlistEntry.objects.filter(member=member, work=work).delete()
+    return want

@@ -8,15 +8,16 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from catalog.models import EditorialList, Work
@@ -26,7 +27,7 @@ from kcry_site.web.decorators import members_only
 from kcry_site.web.pagination import paginate
 
 from . import cards, selectors, services
-from .models import Rating, Tears
+from .models import Rating, Tears, WatchlistEntry
 from .rankings import Order, ranking_form, rows_of
 
 TEARS_PATTERN = re.compile(r"[0-5]")
@@ -73,6 +74,13 @@ def rate_work(request, slug):
             }
     except ValidationError as error:
         return error_answer(request, 400, error.messages[0], back)
+    if (
+        rating is not None
+        and WatchlistEntry.objects.filter(member=request.user, work=work).exists()
+    ):
+        note = " ".join(
+            [note, _("It is on your watchlist: take it off with the button under your rating.")]
+        )
     if wants_json(request):
         # The services leave the figures they wrote on `work`, and the rating is known:
         # the panel needs nothing read again.
@@ -88,6 +96,55 @@ def rate_work(request, slug):
         )
     messages.success(request, note)
     return redirect(f"{back}#tear-rating")
+
+
+# --- watchlist ("tissues ready") ----------------------------------------------------------
+
+
+@require_POST
+@members_only(
+    back=_work_page,
+    message=gettext_lazy("Log in to keep a watchlist; you will come back here."),
+)
+def watchlist_toggle(request, slug):
+    """Add the work to the member's watchlist or take it off (`on` = 1 or 0; else flip)."""
+    work = get_object_or_404(Work.objects.published(), slug=slug)
+    back = work.get_absolute_url()
+    raw = request.POST.get("on", "").strip()
+    if raw not in ("", "0", "1"):
+        return error_answer(request, 400, _("on: use 1 to add or 0 to take off."), back)
+    try:
+        added = services.watchlist_toggle(
+            member=request.user, work=work, add=None if raw == "" else raw == "1"
+        )
+    except ValidationError as error:
+        return error_answer(request, 400, error.messages[0], back)
+    if added:
+        note = _("%(title)s is on your watchlist. Tissues ready.") % {"title": work.title}
+    else:
+        note = _("%(title)s is off your watchlist.") % {"title": work.title}
+    if wants_json(request):
+        return json_answer({"work": work.slug, "on_watchlist": added, "message": note})
+    messages.success(request, note)
+    return redirect(f"{back}#tear-rating")
+
+
+@require_GET
+def watchlist_page(request, username):
+    """A member's watchlist, newest first; a private diary's is for its owner only."""
+    member = get_object_or_404(get_user_model(), username=username, is_active=True)
+    is_self = request.user == member
+    hidden = member.diary_is_private and not is_self
+    context = {"member": member, "is_self": is_self, "hidden": hidden}
+    if not hidden:
+        entries = (
+            WatchlistEntry.objects.filter(member=member, work__is_published=True)
+            .select_related("work")
+            .order_by("-added", "-pk")
+        )
+        page = paginate(request, entries, settings.KCRY_DIARY_PER_PAGE)
+        context |= {"page_obj": page, "entries": page.object_list}
+    return render(request, "votes/watchlist.html", context)
 
 
 # --- list reactions ----------------------------------------------------------------------

@@ -7,6 +7,8 @@ from django.contrib.auth.forms import PasswordChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .models import NOTIFICATION_KINDS
+
 
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(
@@ -58,7 +60,24 @@ class PasswordConfirmForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    """Profile, private diary, and which inbox entries the member wants (one box a kind)."""
+
     class Meta:
         model = get_user_model()
         fields = ["display_name", "name_ko", "bio", "diary_is_private"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in NOTIFICATION_KINDS:
+            self.fields[f"notify_{kind}"] = forms.BooleanField(
+                label=_("Inbox: %(kind)s") % {"kind": label},
+                required=False,
+                initial=self.instance.wants_notification(kind),
+            )
+
+    def save(self, commit=True):
+        self.instance.notification_settings = {
+            kind: self.cleaned_data[f"notify_{kind}"] for kind, _label in NOTIFICATION_KINDS
+        }
+        return super().save(commit=commit)

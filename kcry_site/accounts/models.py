@@ -1,7 +1,18 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+# Kinds of inbox entry a member can switch off (kcry_site.inbox.models.Notification.Kind).
+NOTIFICATION_KINDS = [
+    ("reply", _("Replies to my comments")),
+    ("metoo", _("“Me too” on my comments")),
+    ("moderation", _("Moderators hiding or restoring my comments")),
+    ("suggestion", _("Decisions on works I suggested")),
+    ("follow", _("New followers")),
+]
 
 
 class User(AbstractUser):
@@ -27,6 +38,12 @@ class User(AbstractUser):
         ),
     )
 
+    # Unread inbox entries, changed with F() by kcry_site.inbox in the same transaction
+    # as the entries, so the header badge costs no query.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
+    # Kinds of notification switched off on the site: {"reply": false, …}; missing = on.
+    notification_settings = models.JSONField(default=dict, blank=True)
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("member")
@@ -38,3 +55,28 @@ class User(AbstractUser):
 
     def get_absolute_url(self):
         return reverse("member", args=[self.username])
+
+    def wants_notification(self, kind):
+        return bool(self.notification_settings.get(kind, True))
+
+
+class Follow(models.Model):
+    """`follower` sees what `followed` does in their feed (/feed/)."""
+
+    follower = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="following_links"
+    )
+    followed = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follower_links"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followed"], name="follow_once"),
+            models.CheckConstraint(condition=~Q(follower=F("followed")), name="follow_not_self"),
+        ]
+        indexes = [models.Index(fields=["followed", "-created"], name="follow_followed_recent")]
+
+    def __str__(self):
+        return f"{self.follower} follows {self.followed}"

@@ -5,15 +5,20 @@ Log-in, log-out and the password reset pages are Django's own views (see urls.py
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordChangeView, RedirectURLMixin
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django.views.generic import CreateView
 
-from kcry_site.web.answers import error_answer
+from kcry_site.web.answers import error_answer, json_answer, wants_json
+from kcry_site.web.decorators import members_only
 
 from . import services
 from .forms import PasswordConfirmForm, ProfileForm, SignUpForm, ThrottledPasswordChangeForm
@@ -83,3 +88,43 @@ def csrf_failure(request, reason=""):
         "This form has expired or did not come from kcry. Go back, reload the page and try again."
     )
     return error_answer(request, 403, message)
+
+
+def _member_page(request, username):
+    return reverse("member", args=[username])
+
+
+FOLLOW_MESSAGE = gettext_lazy("Log in to follow members; you will come back here.")
+
+
+def _follow(request, username, *, follow):
+    member = get_object_or_404(get_user_model(), username=username, is_active=True)
+    back = member.get_absolute_url()
+    try:
+        changed = services.follow_set(follower=request.user, followed=member, follow=follow)
+    except ValidationError as error:
+        return error_answer(request, 400, error.messages[0], back)
+    name = member.get_username()
+    if follow:
+        note = _("You follow %(name)s now.") if changed else _("You already follow %(name)s.")
+    else:
+        note = _("You no longer follow %(name)s.") if changed else _("You did not follow %(name)s.")
+    note %= {"name": name}
+    if wants_json(request):
+        return json_answer(
+            {"member": name, "following": follow, "changed": changed, "message": note}
+        )
+    messages.success(request, note)
+    return redirect(back)
+
+
+@require_POST
+@members_only(back=_member_page, message=FOLLOW_MESSAGE)
+def follow(request, username):
+    return _follow(request, username, follow=True)
+
+
+@require_POST
+@members_only(back=_member_page, message=FOLLOW_MESSAGE)
+def unfollow(request, username):
+    return _follow(request, username, follow=False)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from comments.models import Comment
 from votes import exporting
-from votes.models import ListReaction, Rating
+from votes.models import ListReaction, Rating, WatchlistEntry
 
 COMMENT_FIELDS = [
     "id",
@@ -59,11 +59,27 @@ def comment_rows(member):
         }
 
 
+WATCHLIST_FIELDS = ["work", "work_title", "added", "url"]
+
+
+def watchlist_rows(member):
+    """The works on the member's watchlist, newest first."""
+    entries = WatchlistEntry.objects.filter(member=member).select_related("work")
+    for entry in entries.order_by("-added", "-pk").iterator(chunk_size=500):
+        yield {
+            "work": entry.work.slug,
+            "work_title": entry.work.title,
+            "added": exporting.local_iso(entry.added),
+            "url": entry.work.get_absolute_url(),
+        }
+
+
 FILES = {
     # name in the URL: (header, rows of a member)
     "ratings": (exporting.RATING_FIELDS, exporting.rating_rows),
     "comments": (COMMENT_FIELDS, comment_rows),
     "reactions": (exporting.REACTION_FIELDS, exporting.reaction_rows),
+    "watchlist": (WATCHLIST_FIELDS, watchlist_rows),
 }
 
 
@@ -81,6 +97,7 @@ def everything(member):
         "ratings": list(exporting.rating_rows(member)),
         "comments": list(comment_rows(member)),
         "reactions": list(exporting.reaction_rows(member)),
+        "watchlist": list(watchlist_rows(member)),
     }
 
 
@@ -90,4 +107,5 @@ def counts(member):
         "ratings": Rating.objects.filter(member=member).count(),
         "comments": Comment.objects.filter(author=member, is_removed=False).count(),
         "reactions": ListReaction.objects.filter(member=member).count(),
+        "watchlist": WatchlistEntry.objects.filter(member=member).count(),
     }

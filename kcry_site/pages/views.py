@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from catalog import selectors as catalog
 from catalog.models import EditorialList, Work
 from comments import selectors as comments
+from kcry_site.accounts.models import Follow
 from kcry_site.web.pagination import paginate
 from votes import selectors as votes
 
@@ -69,20 +70,67 @@ def active_member(username):
 
 @require_GET
 def member_page(request, username):
-    """A member's tear diary: ratings newest first, totals, tears per month, comments."""
+    """A member's tear diary: ratings newest first, totals, tears per month, comments.
+
+    A private diary shows its owner everything and everyone else only the name,
+    the follow counts and that the diary is private.
+    """
     member = active_member(username)
-    ratings = member.tear_ratings.select_related("work").order_by("-rated_at", "-pk")
-    page = paginate(request, ratings, settings.KCRY_DIARY_PER_PAGE)
+    is_self = request.user == member
+    hidden = member.diary_is_private and not is_self
     context = {
         "member": member,
-        "page_obj": page,
-        "diary": page.object_list,
-        "totals": votes.totals(member),
-        "chart": votes.tears_per_month(member, settings.KCRY_DIARY_MONTHS),
-        "recent_comments": comments.member_comments(member, request.user),
-        "is_self": request.user == member,
+        "is_self": is_self,
+        "diary_hidden": hidden,
+        "follows": follow_panel(request, member),
     }
+    if not hidden:
+        ratings = member.tear_ratings.select_related("work").order_by("-rated_at", "-pk")
+        page = paginate(request, ratings, settings.KCRY_DIARY_PER_PAGE)
+        context |= {
+            "page_obj": page,
+            "diary": page.object_list,
+            "totals": votes.totals(member),
+            "chart": votes.tears_per_month(member, settings.KCRY_DIARY_MONTHS),
+            "recent_comments": comments.member_comments(member, request.user),
+        }
     return render(request, "pages/member.html", context)
+
+
+def follow_panel(request, member):
+    """Follower and following counts, and whether the visitor follows `member`."""
+    user = request.user
+    return {
+        "followers": Follow.objects.filter(follower__is_active=True, followed=member).count(),
+        "following": Follow.objects.filter(follower=member, followed__is_active=True).count(),
+        "i_follow": user.is_authenticated
+        and user != member
+        and Follow.objects.filter(follower=user, followed=member).exists(),
+    }
+
+
+def _follow_list(request, username, *, followers):
+    member = active_member(username)
+    if followers:
+        links = Follow.objects.filter(followed=member, follower__is_active=True)
+        links = links.select_related("follower").order_by("-created", "-pk")
+    else:
+        links = Follow.objects.filter(follower=member, followed__is_active=True)
+        links = links.select_related("followed").order_by("-created", "-pk")
+    page = paginate(request, links, settings.KCRY_FOLLOWS_PER_PAGE)
+    people = [link.follower if followers else link.followed for link in page.object_list]
+    context = {"member": member, "page_obj": page, "people": people, "followers": followers}
+    return render(request, "pages/follows.html", context)
+
+
+@require_GET
+def followers_page(request, username):
+    return _follow_list(request, username, followers=True)
+
+
+@require_GET
+def following_page(request, username):
+    return _follow_list(request, username, followers=False)
 
 
 @require_GET

@@ -83,7 +83,12 @@ def test_data_page_offers_every_download_and_the_import_form(owner_client, membe
         assert f'href="{url}"' in html
     assert 'enctype="multipart/form-data"' in html
     assert '<label for="id_file">' in html
-    assert response.context["counts"] == {"ratings": 1, "comments": 0, "reactions": 0}
+    assert response.context["counts"] == {
+        "ratings": 1,
+        "comments": 0,
+        "reactions": 0,
+        "watchlist": 0,
+    }
 
 
 def test_csv_downloads_hold_ratings_comments_and_reactions(owner_client, member):
@@ -128,7 +133,14 @@ def test_json_holds_everything_in_one_document(owner_client, member):
     assert "attachment" in response["Content-Disposition"]
     assert "비가 오면" in response.content.decode()  # readable, not \uXXXX
     data = json.loads(response.content)
-    assert set(data) == {"member", "exported_at", "ratings", "comments", "reactions"}
+    assert set(data) == {
+        "member",
+        "exported_at",
+        "ratings",
+        "comments",
+        "reactions",
+        "watchlist",
+    }
     assert data["member"] == "jisoo"
     assert [(r["work"], r["tears"], r["year"]) for r in data["ratings"]] == [("rain", 3, 2012)]
     assert [c["body"] for c in data["comments"]] == ["비가 오면 생각나"]

@@ -93,7 +93,7 @@ def test_pages_cost_the_same_queries_for_members_at_two_sizes(client):
     assert counts(client) == small
 
 
-def test_work_page_adds_at_most_two_queries_for_the_rating_panel(
+def test_work_page_adds_at_most_three_queries_for_the_rating_panel(
     client, django_assert_max_num_queries
 ):
     grow(works=3, raters=3)
@@ -101,7 +101,8 @@ def test_work_page_adds_at_most_two_queries_for_the_rating_panel(
     with CaptureQueriesContext(connection) as captured:
         client.get("/works/focus/")
     votes_queries = [q for q in captured.captured_queries if "votes_" in q["sql"]]
-    assert len(votes_queries) == 2  # the work's figures and the member's own rating
+    # The work's figures, the member's own rating and whether it is on their watchlist.
+    assert len(votes_queries) == 3
     assert not any('FROM "votes_rating"' in q["sql"] and "COUNT" in q["sql"] for q in votes_queries)
 
 
