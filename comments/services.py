@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Work
 
 from .models import Comment, Flag, MeToo
-from .signals import comment_moderated
+from .signals import comment_moderated, comment_posted
 from .text import clean_body, has_visible_text
 
 MOMENT_KINDS = {Work.Kind.MV, Work.Kind.SONG}
@@ -174,6 +174,7 @@ def comment_post(
         # Counted only once the comment is really new, so a resubmitted form never uses
         # up the allowance; over it, the exception rolls the new comment back.
         _take_rate_slot(author)
+        comment_posted.send(sender=Comment, comment=comment)
     return comment, True
 
 

@@ -6,8 +6,14 @@ transaction, with `comment` (as stored now), `action` ("hidden" or "restored") a
 `by` (the moderator). A receiver that writes rows (an inbox entry for the author)
 commits or rolls back with the moderation; one with outside effects (e-mail) should
 defer them with transaction.on_commit.
+
+comment_posted: a new comment (or reply) was stored. Sent by comment_post inside its
+transaction, once per new comment (never for a resubmitted form), with `comment`.
+The site (kcry_site/receivers.py) counts a comment's tear moment as its author's
+"I cried here" mark; a receiver's rows commit or roll back with the comment.
 """
 
 from django.dispatch import Signal
 
 comment_moderated = Signal()
+comment_posted = Signal()
