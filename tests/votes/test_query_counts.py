@@ -101,7 +101,10 @@ def test_work_page_adds_at_most_two_queries_for_the_rating_panel(
     with CaptureQueriesContext(connection) as captured:
         client.get("/works/focus/")
     votes_queries = [q for q in captured.captured_queries if "votes_" in q["sql"]]
-    assert len(votes_queries) == 2  # the work's figures and the member's own rating
+    rating_queries = [q for q in votes_queries if '"votes_tear' not in q["sql"]]
+    assert len(rating_queries) == 2  # the work's figures and the member's own rating
+    # The tear map: its stored buckets, and the member's own marks.
+    assert len(votes_queries) == 4
     assert not any('FROM "votes_rating"' in q["sql"] and "COUNT" in q["sql"] for q in votes_queries)
 
 
