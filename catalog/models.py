@@ -215,6 +215,10 @@ class Work(models.Model):
     # Made once when a poster is uploaded (see catalog.posters); never edited by hand.
     poster_thumb = models.ImageField(upload_to="posters/thumbs/", blank=True, editable=False)
     video_url = models.URLField("video URL", blank=True)
+    # Set by staff; the tear map spreads over it, and tear marks cannot go past it.
+    runtime_seconds = models.PositiveIntegerField(
+        "runtime (seconds)", null=True, blank=True, help_text="Length of the video or film."
+    )
     ost_of = models.CharField("OST of", max_length=200, blank=True)
     album = models.CharField(max_length=200, blank=True)
     content_notes = models.ManyToManyField(ContentNote, blank=True, related_name="works")

@@ -8,9 +8,11 @@ commits or rolls back with the moderation; one with outside effects (e-mail) sho
 defer them with transaction.on_commit.
 
 
-comment_posted: a comment or reply was stored. Sent by services.comment_post inside its
-transaction, with `comment` and `created` (False when a resubmitted form returned the
-earlier comment; nothing is sent then).
+comment_posted: a new comment or reply was stored. Sent by services.comment_post inside
+its transaction, once per new comment (never for a resubmitted form), with `comment` and
+`created` (always True). The inbox tells the parent's author of a reply; the site
+(kcry_site/receivers.py) counts a comment's tear moment as its author's "I cried here"
+mark. A receiver's rows commit or roll back with the comment.
 
 metoo_marked: `member` marked `comment` "me too". Sent by services.metoo_toggle inside
 its transaction, only when a mark is added (not when taken back or already there).

@@ -269,6 +269,10 @@ KCRY_COMMENT_RATE = (
     env.int("KCRY_COMMENT_RATE_SECONDS", default=60),
 )
 KCRY_COMMENT_MOMENT_MAX_SECONDS = env.int("KCRY_COMMENT_MOMENT_MAX_SECONDS", default=20 * 60)
+# "I cried here" marks: one per member per bucket of this many seconds; without a
+# runtime set on the work, a mark may be at most KCRY_TEAR_MAX_SECONDS in.
+KCRY_TEAR_BUCKET_SECONDS = env.int("KCRY_TEAR_BUCKET_SECONDS", default=5)
+KCRY_TEAR_MAX_SECONDS = env.int("KCRY_TEAR_MAX_SECONDS", default=4 * 3600)
 KCRY_COMMENTS_PER_PAGE = env.int("KCRY_COMMENTS_PER_PAGE", default=20)
 # Replies shown under one top-level comment on the thread page (at least 1); the rest
 # are on that comment's own replies page (/comments/<id>/replies/), this many a page.
@@ -344,6 +348,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # The click-to-load player (kcry_site/static/kcry/player.js): these two
+        # privacy-enhanced embeds only, and only once the visitor clicks.
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     }
 }
 

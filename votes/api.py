@@ -1,12 +1,14 @@
-"""/api/rankings/: the rankings page's rows as JSON."""
+"""/api/rankings/: the rankings page's rows as JSON; /api/works/<slug>/tears/: a tear map."""
 
 from django.conf import settings
+from django.shortcuts import get_object_or_404
 
 from catalog.api import work_summary
+from catalog.models import Work
 from kcry_site.web.api import json_get, page_answer
 
 from .rankings import ranking_form, to_row
-from .selectors import stats_json
+from .selectors import stats_json, tear_map, tear_map_json
 
 
 def ranking_json(row):
@@ -28,3 +30,10 @@ def rankings(request):
         per_page=settings.KCRY_API_PAGE_SIZE,
     )
     return {"order": form.chosen_order, "min_ratings": form.chosen_min_ratings, **answer}
+
+
+@json_get
+def work_tears(request, slug):
+    """The work's tear map: a bar per non-empty bucket, the bucket width, total and peak."""
+    work = get_object_or_404(Work.objects.published(), slug=slug)
+    return {"work": work.slug, **tear_map_json(tear_map(work))}

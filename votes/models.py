@@ -305,3 +305,47 @@ class WatchlistEntry(models.Model):
 
     def __str__(self):
         return f"{self.member} – {self.work} (tissues ready)"
+
+
+class TearMark(models.Model):
+    """“I cried here”: one member's mark at one moment of a work.
+
+    One mark per member per bucket (KCRY_TEAR_BUCKET_SECONDS wide): a second tap near
+    the same place is the same mark. `TearBucket` holds the stored counts the map reads.
+    """
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tear_marks"
+    )
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="tear_marks")
+    bucket = models.PositiveIntegerField()  # start second of the bucket
+    at_seconds = models.PositiveIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["bucket"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "work", "bucket"], name="one_tear_mark_per_member_bucket"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} – {self.work} @ {self.at_seconds}s"
+
+
+class TearBucket(models.Model):
+    """How many members marked a tear in [start, start + bucket width) of a work."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="tear_buckets")
+    start = models.PositiveIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(fields=["work", "start"], name="one_tear_bucket_per_start")
+        ]
+
+    def __str__(self):
+        return f"{self.work} @ {self.start}s: {self.count}"

@@ -6,12 +6,14 @@ compose them."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import Avg, Count, F, Sum
 from django.db.models.functions import Abs, TruncMonth
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from catalog.models import ListEntry
+from catalog.text import format_moment
 
 from .models import (
     REACTION_EMOJI,
@@ -19,6 +21,8 @@ from .models import (
     ListReactionCounts,
     Rating,
     Reaction,
+    TearBucket,
+    TearMark,
     Tears,
     WatchlistEntry,
     WorkStats,
@@ -261,3 +265,101 @@ def compare(first, second):
         first_cries_more=sum(1 for r in shared if r.tears > r.other_tears),
         second_cries_more=sum(1 for r in shared if r.tears < r.other_tears),
     )
+
+
+# --- the tear map -------------------------------------------------------------------------
+
+TEAR_MAP_WIDTH = 600  # SVG user units
+TEAR_MAP_HEIGHT = 100
+
+
+def tear_map(work):
+    """The work's tear map from its stored buckets (one query, whatever the marks).
+
+    Bars are placed over the work's runtime, or, when none is set, over the end of the
+    last marked bucket. Returns data only; votes/_tear_map.html draws it.
+    """
+    width = settings.KCRY_TEAR_BUCKET_SECONDS
+    rows = list(
+        TearBucket.objects.filter(work=work, count__gt=0)
+        .order_by("start")
+        .values_list("start", "count")
+    )
+    last_end = rows[-1][0] + width if rows else 0
+    span = max(work.runtime_seconds or 0, last_end, width)
+    peak_count = max((count for _start, count in rows), default=0)
+    scale = TEAR_MAP_WIDTH / span
+    bars = []
+    peak = None
+    for start, count in rows:
+        end = start + width
+        bar = {
+            "start": start,
+            "end": end,
+            "count": count,
+            "label": f"{format_moment(start)}–{format_moment(end)}",
+            "x": round(start * scale, 2),
+            "width": round(max(width * scale, 1.5), 2),
+            "height": round(max(count / peak_count * TEAR_MAP_HEIGHT, 2), 2),
+        }
+        bar["y"] = round(TEAR_MAP_HEIGHT - bar["height"], 2)
+        bar["is_peak"] = peak is None and count == peak_count
+        if bar["is_peak"]:
+            peak = bar
+        bars.append(bar)
+    return {
+        "work": work,
+        "bucket_seconds": width,
+        "span": span,
+        "span_display": format_moment(span),
+        "runtime_known": bool(work.runtime_seconds),
+        "bars": bars,
+        "total": sum(count for _start, count in rows),
+        "peak": peak,
+        "svg_width": TEAR_MAP_WIDTH,
+        "svg_height": TEAR_MAP_HEIGHT,
+    }
+
+
+def tear_map_json(data):
+    peak = data["peak"]
+    return {
+        "bucket_seconds": data["bucket_seconds"],
+        "span_seconds": data["span"],
+        "runtime_seconds": data["work"].runtime_seconds,
+        "total": data["total"],
+        "peak": {"start": peak["start"], "end": peak["end"], "count": peak["count"]}
+        if peak
+        else None,
+        "buckets": [
+            {"start": bar["start"], "end": bar["end"], "count": bar["count"]}
+            for bar in data["bars"]
+        ],
+    }
+
+
+def tear_panel(request, work):
+    """The work page's tear map with the viewer's own marks and the form to add one."""
+    member = request.user if request.user.is_authenticated else None
+    data = tear_map(work)
+    marks = []
+    if member is not None:
+        width = settings.KCRY_TEAR_BUCKET_SECONDS
+        marks = [
+            {
+                "bucket": bucket,
+                "at": at,
+                "at_display": format_moment(at),
+                "label": f"{format_moment(bucket)}–{format_moment(bucket + width)}",
+            }
+            for bucket, at in TearMark.objects.filter(member=member, work=work)
+            .order_by("bucket")
+            .values_list("bucket", "at_seconds")
+        ]
+    return {
+        **data,
+        "member": member,
+        "own_marks": marks,
+        "request": request,
+        "csrf_token": get_token(request) if member is not None else None,
+    }

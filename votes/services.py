@@ -1,4 +1,4 @@
-"""Every write of the votes app: ratings, list reactions, account deletion.
+"""Every write of the votes app: ratings, list reactions, tear marks, account deletion.
 
 Each function validates, then works inside one transaction that also updates the stored
 figures (`WorkStats`, `WorkDay`) with F() expressions, so a rating and the figures that
@@ -10,6 +10,7 @@ writes to the same work queue up while writes to different works proceed; the F(
 updates keep each change relative to the committed value in any case.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import EditorialList
 from catalog.services import check_member, check_published_work
+from catalog.text import format_moment
 
 from .models import (
     TEAR_VALUES,
@@ -25,6 +27,8 @@ from .models import (
     ListReactionCounts,
     Rating,
     Reaction,
+    TearBucket,
+    TearMark,
     WatchlistEntry,
     WorkDay,
     WorkStats,
@@ -255,6 +259,9 @@ def member_forget(*, member) -> int:
             )
             if rating is not None:
                 _withdraw_locked(rating, stats)
+        for mark in member.tear_marks.order_by("work_id", "bucket"):
+            _count_tear(mark.work_id, mark.bucket, -1)
+            mark.delete()
         for answer in member.list_reactions.order_by("editorial_list_id"):
             ListReactionCounts.objects.select_for_update().filter(
                 pk=answer.editorial_list_id
@@ -295,3 +302,64 @@ def watchlist_toggle(*, member, work, add=None) -> bool:
         elif present and not want:
             WatchlistEntry.objects.filter(member=member, work=work).delete()
     return want
+
+
+# --- "I cried here" marks ---------------------------------------------------------------
+
+
+def tear_bucket_of(seconds: int) -> int:
+    width = settings.KCRY_TEAR_BUCKET_SECONDS
+    return seconds // width * width
+
+
+def tear_limit(work) -> int:
+    """The last second a mark may be at: the work's runtime, else KCRY_TEAR_MAX_SECONDS."""
+    return work.runtime_seconds if work.runtime_seconds else settings.KCRY_TEAR_MAX_SECONDS
+
+
+def _count_tear(work_id, start, delta):
+    """Change one bucket's stored count: the row is made once, then moved with F()."""
+    bucket, _created = TearBucket.objects.get_or_create(work_id=work_id, start=start)
+    TearBucket.objects.filter(pk=bucket.pk).update(count=F("count") + delta)
+
+
+def tear_mark_add(*, member, work, at_seconds) -> tuple[TearMark, bool]:
+    """Mark “I cried here” at `at_seconds`; returns (mark, created).
+
+    A member has one mark per bucket: marking again in the same bucket returns the
+    mark already there (created=False) and counts nothing.
+    """
+    check_member(member)
+    check_published_work(work)
+    limit = tear_limit(work)
+    if (
+        isinstance(at_seconds, bool)
+        or not isinstance(at_seconds, int)
+        or not 0 <= at_seconds <= limit
+    ):
+        raise ValidationError(
+            _("A tear mark must be between 0:00 and %(limit)s.") % {"limit": format_moment(limit)},
+            code="tear_range",
+        )
+    bucket = tear_bucket_of(at_seconds)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                mark = TearMark.objects.create(
+                    member=member, work=work, bucket=bucket, at_seconds=at_seconds
+                )
+        except IntegrityError:
+            # Already marked here (perhaps by the same tap, twice at once).
+            return TearMark.objects.get(member=member, work=work, bucket=bucket), False
+        _count_tear(work.pk, bucket, +1)
+    return mark, True
+
+
+def tear_mark_remove(*, member, work, bucket) -> bool:
+    """Take back the member's mark in `bucket`; returns whether there was one."""
+    check_member(member)
+    with transaction.atomic():
+        deleted, _kinds = TearMark.objects.filter(member=member, work=work, bucket=bucket).delete()
+        if deleted:
+            _count_tear(work.pk, bucket, -1)
+    return bool(deleted)

@@ -6,6 +6,9 @@ app_name = "votes"
 
 urlpatterns = [
     path("works/<slug:slug>/rating/", views.rate_work, name="rate"),
+    path("works/<slug:slug>/tears/", views.tear_add, name="tear-add"),
+    path("works/<slug:slug>/tears/remove/", views.tear_remove, name="tear-remove"),
+    path("api/works/<slug:slug>/tears/", api.work_tears, name="api-tears"),
     path("lists/<slug:slug>/reaction/", views.react_to_list, name="react"),
     path("works/<slug:slug>/watchlist/", views.watchlist_toggle, name="watchlist-toggle"),
     path("u/<str:username>/watchlist/", views.watchlist_page, name="watchlist"),

@@ -22,6 +22,7 @@ from django.views.generic import TemplateView
 
 from catalog.models import EditorialList, Work
 from catalog.selectors import guarded_work_ids
+from catalog.text import format_moment, parse_moment
 from kcry_site.web.answers import error_answer, json_answer, wants_json
 from kcry_site.web.decorators import members_only
 from kcry_site.web.pagination import paginate
@@ -145,6 +146,64 @@ def watchlist_page(request, username):
         page = paginate(request, entries, settings.KCRY_DIARY_PER_PAGE)
         context |= {"page_obj": page, "entries": page.object_list}
     return render(request, "votes/watchlist.html", context)
+
+
+# --- "I cried here" marks ---------------------------------------------------------------
+
+TEAR_LOGIN_MESSAGE = gettext_lazy("Log in to mark where you cried; you will come back here.")
+
+
+def _tear_answer(request, work, note, status=200, **extra):
+    if wants_json(request):
+        data = selectors.tear_map_json(selectors.tear_map(work))
+        return json_answer({"work": work.slug, "message": note, "map": data, **extra}, status)
+    messages.success(request, note)
+    return redirect(f"{work.get_absolute_url()}#tear-map")
+
+
+@require_POST
+@members_only(back=_work_page, message=TEAR_LOGIN_MESSAGE)
+def tear_add(request, slug):
+    work = get_object_or_404(Work.objects.published(), slug=slug)
+    back = f"{work.get_absolute_url()}#tear-map"
+    raw = (request.POST.get("at") or "").strip()
+    if not raw:
+        return error_answer(request, 400, _("at: missing (a moment such as 3:07)."), back)
+    try:
+        seconds = parse_moment(raw)
+    except ValueError:
+        return error_answer(
+            request,
+            400,
+            _("at: “%(raw)s” is not a moment; write seconds, m:ss or h:mm:ss, such as 3:07.")
+            % {"raw": raw[:20]},
+            back,
+        )
+    try:
+        mark, created = services.tear_mark_add(member=request.user, work=work, at_seconds=seconds)
+    except ValidationError as error:
+        return error_answer(request, 400, f"at: {error.messages[0]}", back)
+    note = (
+        _("Marked: you cried at %(at)s.") % {"at": format_moment(mark.at_seconds)}
+        if created
+        else _("You had already marked a tear at %(at)s.") % {"at": format_moment(mark.at_seconds)}
+    )
+    return _tear_answer(
+        request, work, note, mark={"bucket": mark.bucket, "at": mark.at_seconds}, created=created
+    )
+
+
+@require_POST
+@members_only(back=_work_page, message=TEAR_LOGIN_MESSAGE)
+def tear_remove(request, slug):
+    work = get_object_or_404(Work.objects.published(), slug=slug)
+    back = f"{work.get_absolute_url()}#tear-map"
+    raw = (request.POST.get("bucket") or "").strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+        return error_answer(request, 400, _("bucket: not a tear mark of yours."), back)
+    removed = services.tear_mark_remove(member=request.user, work=work, bucket=int(raw))
+    note = _("Your tear mark was removed.") if removed else _("You had no tear mark there.")
+    return _tear_answer(request, work, note, removed=removed)
 
 
 # --- list reactions ----------------------------------------------------------------------

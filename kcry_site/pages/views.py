@@ -18,6 +18,8 @@ from kcry_site.accounts.models import Follow
 from kcry_site.web.pagination import paginate
 from votes import selectors as votes
 
+from .player import player_for
+
 User = get_user_model()
 
 
@@ -43,6 +45,8 @@ def work_page(request, slug):
         "notes": catalog.content_notes_panel(work, request.user),
         "share": catalog.work_share(work, image=reverse("votes:work-card", args=[work.slug])),
         "rating": votes.rating_panel(request, work),
+        "tears": votes.tear_panel(request, work),
+        "player": player_for(work),
         "thread": comments.thread_panel(request, work),
     }
     return render(request, "pages/work.html", context)

@@ -160,6 +160,16 @@ ARGS = {
     "comments:metoo": lambda site: [site.comment.pk],
     "password_reset_confirm": lambda site: ["MQ", "set-password"],
     "media": lambda site: ["posters/none.png"],
+    "follow": lambda site: [site.other.username],
+    "unfollow": lambda site: [site.other.username],
+    "followers": lambda site: [site.member.username],
+    "following": lambda site: [site.member.username],
+    "votes:tear-add": lambda site: [site.work.slug],
+    "votes:tear-remove": lambda site: [site.work.slug],
+    "votes:api-tears": lambda site: [site.work.slug],
+    "votes:watchlist-toggle": lambda site: [site.work.slug],
+    "votes:watchlist": lambda site: [site.member.username],
+    "inbox:read": lambda site: [1],
 }
 # Pages only a member sees (anyone else is sent to log in): fuzzed as that member.
 MEMBER_PAGES = {
@@ -177,6 +187,8 @@ MEMBER_PAGES = {
     "comments:flag",
     "password_change",
     "password_change_done",
+    "inbox:inbox",
+    "inbox:feed",
 }
 URL_NAMES = sorted({name for name, _route in url_patterns()} - {None})
 

@@ -101,8 +101,11 @@ def test_work_page_adds_at_most_three_queries_for_the_rating_panel(
     with CaptureQueriesContext(connection) as captured:
         client.get("/works/focus/")
     votes_queries = [q for q in captured.captured_queries if "votes_" in q["sql"]]
+    rating_queries = [q for q in votes_queries if '"votes_tear' not in q["sql"]]
     # The work's figures, the member's own rating and whether it is on their watchlist.
-    assert len(votes_queries) == 3
+    assert len(rating_queries) == 3
+    # The tear map: its stored buckets, and the member's own marks.
+    assert len(votes_queries) == 5
     assert not any('FROM "votes_rating"' in q["sql"] and "COUNT" in q["sql"] for q in votes_queries)
 
 
