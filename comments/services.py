@@ -337,6 +337,20 @@ def flag_create(*, member, comment, reason, text=""):
             raise ValidationError(
                 _("You have already flagged this comment; the moderators will look at it.")
             ) from None
+        # Counted once the flag is really new; over the allowance, the exception rolls
+        # the flag back.
+        limit, window = settings.KCRY_RATE_FLAGS
+        try:
+            ratelimit.hit(f"flag:{member.pk}", limit, window)
+        except RateLimited as error:
+            raise RateLimited(
+                error.retry_after,
+                _(
+                    "You have flagged %(limit)s comments in a short time; the moderators "
+                    "will look at them. Please wait %(retry)s before flagging another."
+                )
+                % {"limit": limit, "retry": ratelimit.wait_text(error.retry_after)},
+            ) from None
         Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
         _refresh_score(comment.pk)
     return flag
