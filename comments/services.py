@@ -8,11 +8,9 @@ posting too fast raises RateLimited.
 """
 
 import math
-import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F
@@ -20,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Work
+from kcry_site.web import ratelimit
+from kcry_site.web.ratelimit import RateLimited
 
 from .models import Comment, Flag, MeToo
 from .signals import comment_moderated, comment_posted, metoo_marked
@@ -27,13 +27,6 @@ from .text import clean_body, has_visible_text
 
 MOMENT_KINDS = {Work.Kind.MV, Work.Kind.SONG}
 Z_95 = 1.959964  # standard normal quantile for a 95% interval
-
-
-class RateLimited(Exception):
-    def __init__(self, message, retry_after):
-        super().__init__(message)
-        self.message = message
-        self.retry_after = retry_after
 
 
 def wilson_lower_bound(positive: int, total: int, z: float = Z_95) -> float:
@@ -94,31 +87,19 @@ def _validated_content(*, target, body, moment_seconds):
 
 
 def _take_rate_slot(member):
-    """Count one post against the member's fixed-window allowance (cache based)."""
+    """Count one post against the member's sliding-window allowance (KCRY_COMMENT_RATE)."""
     limit, window = settings.KCRY_COMMENT_RATE
-    now = time.time()
-    slot = int(now // window)
-    key = f"kcry:comment-rate:{member.pk}:{slot}"
-    cache.add(key, 0, timeout=window + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add() and incr()
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
-    if count is None:
-        # The cache is down (its errors are ignored: see kcry_site.settings.cache_config).
-        # Without a counter, let the comment through rather than refuse every member.
-        return
-    if count > limit:
-        retry_after = max(1, math.ceil((slot + 1) * window - now))
+        ratelimit.hit(f"comment:{member.pk}", limit, window)
+    except RateLimited as error:
         raise RateLimited(
+            error.retry_after,
             _(
                 "You are commenting too fast: at most %(limit)s comments every %(window)s "
                 "seconds. Please wait %(retry)s seconds and try again."
             )
-            % {"limit": limit, "window": window, "retry": retry_after},
-            retry_after=retry_after,
-        )
+            % {"limit": limit, "window": window, "retry": error.retry_after},
+        ) from None
 
 
 def _refresh_score(comment_pk):
@@ -356,6 +337,20 @@ def flag_create(*, member, comment, reason, text=""):
         except IntegrityError:
             raise ValidationError(
                 _("You have already flagged this comment; the moderators will look at it.")
+            ) from None
+        # Counted once the flag is really new; over the allowance, the exception rolls
+        # the flag back.
+        limit, window = settings.KCRY_RATE_FLAGS
+        try:
+            ratelimit.hit(f"flag:{member.pk}", limit, window)
+        except RateLimited as error:
+            raise RateLimited(
+                error.retry_after,
+                _(
+                    "You have flagged %(limit)s comments in a short time; the moderators "
+                    "will look at them. Please wait %(retry)s before flagging another."
+                )
+                % {"limit": limit, "retry": ratelimit.wait_text(error.retry_after)},
             ) from None
         Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
         _refresh_score(comment.pk)

@@ -8,6 +8,7 @@ Bad input stores nothing and gets the form back, filled in, with a clear message
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog.models import EditorialList, Work
 from kcry_site.web.answers import error_answer, json_answer, wants_json
 from kcry_site.web.decorators import members_only
+from kcry_site.web.ratelimit import RateLimited, hit, too_many_answer, wait_text
 
 from . import services
 from .forms import CommentForm, FlagForm
@@ -135,6 +137,7 @@ def post(request, kind, slug):
         if parent is None:
             form.add_error("parent", _("The comment you replied to no longer exists."))
     status = 400
+    retry_after = None
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -152,6 +155,7 @@ def post(request, kind, slug):
         except services.RateLimited as exc:
             form.add_error(None, exc.message)
             status = 429
+            retry_after = exc.retry_after
             if wants_json(request):
                 response = form_errors_json(form, status=429)
                 response["Retry-After"] = str(exc.retry_after)
@@ -176,7 +180,7 @@ def post(request, kind, slug):
         form.data["parent"] = ""
         form.add_error("parent", _("Send it again to post it as a comment of its own."))
         parent = None
-    return form_page(
+    response = form_page(
         request,
         form=form,
         action=request.path,
@@ -185,6 +189,9 @@ def post(request, kind, slug):
         parent=parent,
         status=status,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_GET
@@ -291,6 +298,7 @@ def delete(request, pk):
 def flag(request, pk):
     comment = get_comment(pk, request.user)
     status = 200
+    retry_after = None
     if request.method == "POST":
         form = FlagForm(request.POST, comment=comment)
         status = 400
@@ -304,6 +312,14 @@ def flag(request, pk):
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
+            except services.RateLimited as exc:
+                form.add_error(None, exc.message)
+                status = 429
+                retry_after = exc.retry_after
+                if wants_json(request):
+                    response = form_errors_json(form, status=429)
+                    response["Retry-After"] = str(exc.retry_after)
+                    return response
             else:
                 if wants_json(request):
                     return json_answer({"flagged": True}, status=201)
@@ -313,7 +329,7 @@ def flag(request, pk):
             return form_errors_json(form)
     else:
         form = FlagForm(comment=comment)
-    return render(
+    response = render(
         request,
         "comments/flag.html",
         {
@@ -324,6 +340,9 @@ def flag(request, pk):
         },
         status=status,
     )
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_POST
@@ -331,6 +350,14 @@ def flag(request, pk):
 def metoo(request, pk):
     comment = get_comment(pk, request.user)
     mark = {"1": True, "0": False}.get(request.POST.get("mark", ""))
+    try:
+        # One allowance with ratings and list reactions (KCRY_RATE_REACTIONS).
+        hit(f"reactions:{request.user.pk}", *settings.KCRY_RATE_REACTIONS)
+    except RateLimited as error:
+        message = _(
+            "You are changing ratings and reactions too fast. Please wait %(retry)s and try again."
+        ) % {"retry": wait_text(error.retry_after)}
+        return too_many_answer(request, error, message=message)
     try:
         marked, count = services.metoo_toggle(member=request.user, comment=comment, mark=mark)
     except ValidationError as exc:

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     # First, so their registration/ and error templates win over the admin's.
     "kcry_site.accounts",
     "kcry_site",
+    "kcry_site.web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -259,9 +260,38 @@ AXES_VERBOSE = False
 # proxy saw. Only this many hops are trusted: a client can forge the entries before them.
 KCRY_TRUSTED_PROXIES = env.int("KCRY_TRUSTED_PROXIES", default=0)
 
+
+# Brakes (kcry_site/web/ratelimit.py): (count, seconds) pairs, each a sliding window kept
+# in the database. Override with KCRY_RATE_<NAME>_COUNT and KCRY_RATE_<NAME>_SECONDS.
+def _rate(name, count, seconds):
+    return (
+        env.int(f"KCRY_RATE_{name}_COUNT", default=count),
+        env.int(f"KCRY_RATE_{name}_SECONDS", default=seconds),
+    )
+
+
+KCRY_RATE_SIGNUPS = _rate("SIGNUPS", 5, 3600)  # accounts created per address
+KCRY_RATE_RESET_ADDRESS = _rate("RESET_ADDRESS", 10, 3600)  # reset requests per address
+KCRY_RATE_RESET_EMAIL = _rate("RESET_EMAIL", 3, 3600)  # reset mails per e-mail address
+# Ratings, list reactions and "me too" marks, per member, all counted together.
+KCRY_RATE_REACTIONS = _rate("REACTIONS", 30, 60)
+KCRY_RATE_FLAGS = _rate("FLAGS", 10, 3600)  # flags per member
+# Events older than this (at least the longest window above) are swept now and then.
+KCRY_RATE_EVENT_MAX_AGE = env.int("KCRY_RATE_EVENT_MAX_AGE", default=24 * 3600)
+
+# Usernames nobody can sign up with (nor with one that looks like them: see
+# kcry_site/accounts/usernames.py). Comma-separated in the environment.
+KCRY_RESERVED_USERNAMES = env.list(
+    "KCRY_RESERVED_USERNAMES",
+    default=[
+        "admin", "administrator", "staff", "moderator", "mod", "kcry", "support", "root",
+        "system", "null", "none", "api", "accounts", "account", "u", "help", "official",
+    ],
+)  # fmt: skip
+
 # Comment threads (comments). Length is counted in characters after invisible ones
-# are stripped; a member may post KCRY_COMMENT_RATE[0] comments per
-# KCRY_COMMENT_RATE[1] seconds; threads page by top-level comment.
+# are stripped; a member may post KCRY_COMMENT_RATE[0] comments in any
+# KCRY_COMMENT_RATE[1] seconds (a sliding window); threads page by top-level comment.
 KCRY_COMMENT_MAX_LENGTH = env.int("KCRY_COMMENT_MAX_LENGTH", default=3000)
 KCRY_COMMENT_EDIT_MINUTES = env.int("KCRY_COMMENT_EDIT_MINUTES", default=15)
 KCRY_COMMENT_RATE = (

@@ -26,6 +26,7 @@ from catalog.text import format_moment, parse_moment
 from kcry_site.web.answers import error_answer, json_answer, wants_json
 from kcry_site.web.decorators import members_only
 from kcry_site.web.pagination import paginate
+from kcry_site.web.ratelimit import RateLimited, hit, too_many_answer, wait_text
 
 from . import cards, selectors, services
 from .models import Rating, Tears, WatchlistEntry
@@ -42,6 +43,19 @@ def _list_page(request, slug):
     return reverse("list", args=[slug])
 
 
+def reaction_brake(request, back):
+    """Count one rating or reaction change against the member's allowance
+    (KCRY_RATE_REACTIONS, shared with "me too" marks); None, or the 429 answer."""
+    try:
+        hit(f"reactions:{request.user.pk}", *settings.KCRY_RATE_REACTIONS)
+    except RateLimited as error:
+        message = _(
+            "You are changing ratings and reactions too fast. Please wait %(retry)s and try again."
+        ) % {"retry": wait_text(error.retry_after)}
+        return too_many_answer(request, error, back, message=message)
+    return None
+
+
 # --- rating a work ----------------------------------------------------------------------
 
 
@@ -56,6 +70,8 @@ def rate_work(request, slug):
     if raw is None:
         return error_answer(request, 400, _("tears: missing (0 to 5, or empty to withdraw)."), back)
     raw = raw.strip()
+    if refused := reaction_brake(request, back):
+        return refused
     rating = None
     try:
         if raw == "":
@@ -219,6 +235,8 @@ def react_to_list(request, slug):
     reaction = request.POST.get("reaction")
     if reaction is None:
         return error_answer(request, 400, _("reaction: missing."), back)
+    if refused := reaction_brake(request, back):
+        return refused
     try:
         answer = services.reaction_set(
             member=request.user, editorial_list=editorial_list, reaction=reaction.strip()

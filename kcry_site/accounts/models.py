@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from . import usernames
 
 # Kinds of inbox entry a member can switch off (kcry_site.inbox.models.Notification.Kind).
 NOTIFICATION_KINDS = [
@@ -43,11 +46,63 @@ class User(AbstractUser):
     unread_notifications = models.PositiveIntegerField(default=0, editable=False)
     # Kinds of notification switched off on the site: {"reply": false, …}; missing = on.
     notification_settings = models.JSONField(default=dict, blank=True)
+    # The look-alike form of the username (usernames.skeleton), filled on save: unique, so
+    # no two names that read the same can both be taken. Empty (NULL) only for an account
+    # from before skeletons whose name clashed with an older one's.
+    username_skeleton = models.CharField(  # noqa: DJ001 - NULL for legacy clashes, unique
+        _("username skeleton"),
+        max_length=usernames.MAX_LENGTH,
+        unique=True,
+        null=True,
+        editable=False,
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("member")
         verbose_name_plural = _("members")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_username = getattr(instance, "username", None)
+        return instance
+
+    def clean(self):
+        super().clean()
+        if not self.username or self.username == getattr(self, "_loaded_username", None):
+            return
+        if usernames.is_reserved(self.username):
+            raise ValidationError({"username": usernames.RESERVED_MESSAGE}, code="reserved")
+        taken = type(self)._default_manager.filter(
+            username_skeleton=usernames.skeleton(self.username)
+        )
+        if self.pk is not None:
+            taken = taken.exclude(pk=self.pk)
+        if taken.exists():
+            raise ValidationError({"username": usernames.LOOKALIKE_MESSAGE}, code="lookalike")
+
+    def save(self, *args, **kwargs):
+        wanted = usernames.skeleton(self.username)
+        if wanted != self.username_skeleton:
+            # An account from before skeletons that clashes keeps NULL; any other
+            # clash is refused by the unique column.
+            legacy = (
+                self.username_skeleton is None
+                and self.pk is not None
+                and self.username == getattr(self, "_loaded_username", None)
+                and type(self)
+                ._default_manager.filter(username_skeleton=wanted)
+                .exclude(pk=self.pk)
+                .exists()
+            )
+            if not legacy:
+                self.username_skeleton = wanted
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_skeleton"}
+        super().save(*args, **kwargs)
+        self._loaded_username = self.username
 
     @property
     def shown_name(self):

@@ -8,6 +8,7 @@ from . import views
 
 urlpatterns = [
     path("signup/", views.SignUpView.as_view(), name="signup"),
+    path("password_reset/", views.BrakedPasswordResetView.as_view(), name="password_reset"),
     path("password_change/", views.ThrottledPasswordChangeView.as_view(), name="password_change"),
     path("settings/", views.profile_settings, name="account-settings"),
     path("delete/", views.delete_account, name="account-delete"),

@@ -7,8 +7,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordChangeView, RedirectURLMixin
+from django.contrib.auth.views import PasswordChangeView, PasswordResetView, RedirectURLMixin
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +20,12 @@ from django.views.generic import CreateView
 
 from kcry_site.web.answers import error_answer, json_answer, wants_json
 from kcry_site.web.decorators import members_only
+from kcry_site.web.ratelimit import RateLimited, hashed, hit, too_many_answer, wait_text
 
 from . import services
 from .forms import PasswordConfirmForm, ProfileForm, SignUpForm, ThrottledPasswordChangeForm
+from .throttle import client_address
+from .usernames import LOOKALIKE_MESSAGE
 
 
 class SignUpView(RedirectURLMixin, CreateView):
@@ -32,7 +36,21 @@ class SignUpView(RedirectURLMixin, CreateView):
     next_page = settings.LOGIN_REDIRECT_URL
 
     def form_valid(self, form):
-        user = form.save()
+        try:
+            with transaction.atomic():
+                # KCRY_RATE_SIGNUPS accounts per address; only accounts really made count.
+                hit(f"signup:{client_address(self.request)}", *settings.KCRY_RATE_SIGNUPS)
+                user = form.save()
+        except RateLimited as error:
+            message = _(
+                "Too many accounts were made from your network recently. Please wait "
+                "%(retry)s and try again."
+            ) % {"retry": wait_text(error.retry_after)}
+            return too_many_answer(self.request, error, message=message)
+        except IntegrityError:
+            # Someone took this name, or one that looks the same, a moment ago.
+            form.add_error("username", LOOKALIKE_MESSAGE)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         self.object = user
         return HttpResponseRedirect(self.get_success_url())
@@ -42,6 +60,29 @@ class SignUpView(RedirectURLMixin, CreateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(next=self.get_redirect_url(), **kwargs)
+
+
+class BrakedPasswordResetView(PasswordResetView):
+    """Django's password reset, braked per address (KCRY_RATE_RESET_ADDRESS) and per
+    e-mail address asked for (KCRY_RATE_RESET_EMAIL). Past the per-e-mail allowance no
+    mail goes out but the page is the usual "check your inbox" one, and both counts run
+    whether an account has that address or not, so neither answer tells who is a member."""
+
+    def form_valid(self, form):
+        try:
+            hit(f"reset-address:{client_address(self.request)}", *settings.KCRY_RATE_RESET_ADDRESS)
+        except RateLimited as error:
+            message = _(
+                "Too many password reset requests came from your network. Please wait "
+                "%(retry)s and try again."
+            ) % {"retry": wait_text(error.retry_after)}
+            return too_many_answer(self.request, error, message=message)
+        email = form.cleaned_data["email"].strip().casefold()
+        try:
+            hit(f"reset-email:{hashed(email)}", *settings.KCRY_RATE_RESET_EMAIL)
+        except RateLimited:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class ThrottledPasswordChangeView(PasswordChangeView):

@@ -376,3 +376,28 @@ def test_dismissing_flags_keeps_the_comment_and_stops_new_flags_from_the_same_me
     assert comment.is_public and comment.flag_count == 0
     with pytest.raises(ValidationError):
         services.flag_create(member=other, comment=comment, reason=Flag.Reason.SPAM)
+
+
+def test_the_comment_rate_window_slides_across_the_minute_boundary(member, mv, settings):
+    # Five just before a minute's edge and five just after: a fixed window let all ten in.
+    settings.KCRY_COMMENT_RATE = (5, 60)
+    boundary = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=2)
+    with time_machine.travel(boundary - timedelta(seconds=0.75), tick=False):
+        for n in range(5):
+            post(member, mv, body=f"before {n}")
+    with time_machine.travel(boundary + timedelta(seconds=0.75), tick=False):
+        with pytest.raises(services.RateLimited):
+            post(member, mv, body="after")
+    assert Comment.objects.filter(author=member).count() == 5
+
+
+def test_the_comment_rate_survives_a_cleared_cache(member, mv, settings):
+    from django.core.cache import cache
+
+    settings.KCRY_COMMENT_RATE = (2, 60)
+    with time_machine.travel(timezone.now(), tick=False):
+        post(member, mv)
+        post(member, mv)
+        cache.clear()  # eviction, or a restarted cache server
+        with pytest.raises(services.RateLimited):
+            post(member, mv)

@@ -1,0 +1,107 @@
+"""One sliding-window limiter for every brake on the site (sign-ups, password-reset mails,
+comments, ratings and reactions, flags).
+
+`hit(key, limit, window_seconds)` records one event for `key` and raises `RateLimited`
+when that makes more than `limit` events within the last `window_seconds`. Events are
+rows (`RateEvent`), so the count is shared by every worker and survives cache eviction.
+The window slides: there is no boundary at which a fresh allowance starts, so a burst
+across a minute's edge gets no more through than a burst inside it.
+
+Insert-then-count runs in one transaction, serialised per key (a transaction-scoped
+advisory lock on PostgreSQL; SQLite lets one writer in at a time), so N requests at once
+let exactly `limit` through. A refused hit takes its own row back with it. Called inside
+an outer transaction, the lock and the row last until that transaction ends, and a
+rolled-back write takes its event back too.
+
+One key is used with one window: each hit prunes the key's rows older than its window,
+and now and then rows of any key older than KCRY_RATE_EVENT_MAX_AGE are swept.
+"""
+
+import hashlib
+import math
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .answers import error_answer
+from .models import RateEvent
+
+SWEEP_CHANCE = 0.01
+
+
+class RateLimited(Exception):
+    """Over the limit: `retry_after` is how many seconds until one more is let through."""
+
+    def __init__(self, retry_after, message=None):
+        self.retry_after = retry_after
+        self.message = message or _(
+            "You are doing that too often. Please wait %(retry)s and try again."
+        ) % {"retry": wait_text(retry_after)}
+        super().__init__(self.message)
+
+
+def wait_text(seconds):
+    """“45 seconds”, “12 minutes”: how long to wait, in the visitor's language."""
+    from django.utils.translation import ngettext
+
+    if seconds < 120:
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+
+
+def hashed(value):
+    """A short digest of `value` for a key, so that keys hold no e-mail addresses."""
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def _lock(key):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
+def hit(key, limit, window_seconds):
+    """Count one event for `key`; raise RateLimited if over `limit` per `window_seconds`."""
+    now = timezone.now()
+    since = now - timedelta(seconds=window_seconds)
+    try:
+        with transaction.atomic():
+            _lock(key)
+            RateEvent.objects.filter(key=key, at__lte=since).delete()
+            RateEvent.objects.create(key=key, at=now)
+            in_window = list(
+                RateEvent.objects.filter(key=key, at__gt=since)
+                .order_by("at")
+                .values_list("at", flat=True)
+            )
+            if len(in_window) > limit:
+                # Our own row is the newest; one more gets through once the oldest of the
+                # `limit` others has left the window. Raising here rolls our row back.
+                others = in_window[:-1]
+                index = len(others) - limit
+                oldest = others[index] if 0 <= index < len(others) else now
+                frees_at = oldest + timedelta(seconds=window_seconds)
+                retry_after = max(1, math.ceil((frees_at - now).total_seconds()))
+                raise RateLimited(retry_after)
+    finally:
+        if random.random() < SWEEP_CHANCE:
+            sweep(now)
+
+
+def sweep(now=None):
+    """Delete events of every key older than KCRY_RATE_EVENT_MAX_AGE (the longest window)."""
+    now = now or timezone.now()
+    age = timedelta(seconds=settings.KCRY_RATE_EVENT_MAX_AGE)
+    return RateEvent.objects.filter(at__lt=now - age).delete()[0]
+
+
+def too_many_answer(request, error, back_url=None, message=None):
+    """The site's error answer for a refused hit: 429 with Retry-After."""
+    response = error_answer(request, 429, message or error.message, back_url)
+    response["Retry-After"] = str(error.retry_after)
+    return response
