@@ -177,3 +177,38 @@ def test_bad_reactions_unknown_lists_and_anonymous_reactions(client):
     assert client.post("/lists/feel/reaction/", {}).status_code == 400
     assert client.post("/lists/nope/reaction/", {"reaction": "moved"}).status_code == 404
     assert not ListReaction.objects.exists()
+
+
+def test_community_table_follows_the_list_ranked_first_then_mentions(client):
+    """A countdown's table reads #3, #2, #1, then the honourable mention, even when the
+    source placed the mention between #2 and #1."""
+    editorial_list = EditorialListFactory(slug="countdown", is_countdown=True)
+    for order, (position, mention, title) in enumerate(
+        [(3, False, "Third"), (2, False, "Second"), (None, True, "Mention"), (1, False, "First")]
+    ):
+        ListEntryFactory(
+            editorial_list=editorial_list,
+            order=order,
+            position=position,
+            is_honourable_mention=mention,
+            works=[WorkFactory(title=title)],
+        )
+    rows = client.get("/lists/countdown/").context["community"]["rows"]
+    assert [row["work"].title for row in rows] == ["Third", "Second", "First", "Mention"]
+    editorial_list.is_countdown = False
+    editorial_list.save()
+    rows = client.get("/lists/countdown/").context["community"]["rows"]
+    assert [row["work"].title for row in rows] == ["First", "Second", "Third", "Mention"]
+
+
+def test_community_table_cells_do_not_break_words():
+    """The site's body text may break anywhere (long titles on narrow screens), but the
+    table's cells must not: "honourable mention" and "Community" broke mid-word at 375 px.
+    The table scrolls sideways in its wrapper instead."""
+    import re
+    from pathlib import Path
+
+    css = (Path(__file__).parents[2] / "kcry_site/static/kcry/kcry.css").read_text()
+    rule = re.search(r"\.rank-compare th, \.rank-compare td \{([^}]*)\}", css).group(1)
+    assert "overflow-wrap: normal" in rule and "word-break: normal" in rule
+    assert ".table-scroll { overflow-x: auto; }" in css
