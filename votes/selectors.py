@@ -268,3 +268,24 @@ def compare(first, second):
         first_cries_more=sum(1 for r in shared if r.tears > r.other_tears),
         second_cries_more=sum(1 for r in shared if r.tears < r.other_tears),
     )
+
+
+COMPARE_CANDIDATES = 20
+
+
+def compare_candidates(member, limit=COMPARE_CANDIDATES):
+    """Usernames of up to `limit` members who rated works `member` rated, most works in
+    common first: the choices offered by the compare form. One query; members whose
+    diary is private, or who left, are not offered."""
+    return list(
+        Rating.objects.filter(
+            work__tear_ratings__member=member,
+            member__is_active=True,
+            member__diary_is_private=False,
+        )
+        .exclude(member=member)
+        .values("member__username")
+        .annotate(shared=Count("pk"))
+        .order_by("-shared", "member__username")
+        .values_list("member__username", flat=True)[:limit]
+    )

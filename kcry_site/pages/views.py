@@ -81,14 +81,26 @@ def member_page(request, username):
         "chart": votes.tears_per_month(member, settings.KCRY_DIARY_MONTHS),
         "recent_comments": comments.member_comments(member, request.user),
         "is_self": request.user == member,
+        "compare_candidates": votes.compare_candidates(member),
     }
     return render(request, "pages/member.html", context)
+
+
+def refuse_self_compare(request, member):
+    """Comparing a member with themself shows nothing ("jun cried more 0" twice)."""
+    messages.error(
+        request,
+        _("Pick another member to compare %(name)s with.") % {"name": member.get_username()},
+    )
+    return redirect("member", username=member.get_username())
 
 
 @require_GET
 def compare_page(request, username, other):
     """Two members side by side: shared works, agreement, where they differ most."""
     first, second = active_member(username), active_member(other)
+    if first == second:
+        return refuse_self_compare(request, first)
     context = {"first": first, "second": second, "comparison": votes.compare(first, second)}
     return render(request, "pages/compare.html", context)
 
@@ -102,4 +114,6 @@ def compare_pick(request, username):
     if not User.objects.filter(username=other, is_active=True).exists():
         messages.error(request, _("There is no member called “%(name)s”.") % {"name": other[:40]})
         return redirect("member", username=username)
+    if other == username:
+        return refuse_self_compare(request, active_member(username))
     return redirect("compare", username=username, other=other)
