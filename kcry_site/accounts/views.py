@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordChangeView, RedirectURLMixin
+from django.contrib.auth.views import LogoutView, PasswordChangeView, RedirectURLMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +17,16 @@ from kcry_site.web.answers import error_answer
 
 from . import services
 from .forms import PasswordConfirmForm, ProfileForm, SignUpForm, ThrottledPasswordChangeForm
+
+
+class LoggedOutView(LogoutView):
+    """Django's log-out, then a word on the page the member lands on."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # After the log-out flushed the session: the message goes with the new one.
+        messages.success(request, _("You are logged out."))
+        return response
 
 
 class SignUpView(RedirectURLMixin, CreateView):
