@@ -144,7 +144,7 @@ def test_export_then_import_round_trips(owner_client, member):
     upload = SimpleUploadedFile("back.csv", exported, content_type="text/csv")
     response = owner_client.post("/u/jisoo/data/import/", {"file": upload}, follow=True)
     assert response.status_code == 200
-    assert "Imported 3 rating(s): 1 new, 0 changed, 2 already as in the file." in (
+    assert "Imported 3 ratings: 1 new, 0 changed, 2 already as in the file." in (
         response.content.decode()
     )
     assert dict(Rating.objects.filter(member=member).values_list("work", "tears")) == {
@@ -261,3 +261,12 @@ def test_an_oversized_upload_is_refused_in_korean_too(owner_client, member, sett
     html = response.content.decode()
     assert "an import can be at most" not in html
     assert "10" in html and "바이트" in html
+
+
+def test_importing_one_rating_says_rating_not_ratings(owner_client, member):
+    WorkFactory(title="First Tears")
+    upload = csv_upload([["title", "tears"], ["First Tears", "4"]])
+    response = owner_client.post("/u/jisoo/data/import/", {"file": upload}, follow=True)
+    assert "Imported 1 rating: 1 new, 0 changed, 0 already as in the file." in (
+        response.content.decode()
+    )

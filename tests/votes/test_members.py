@@ -167,3 +167,17 @@ def test_member_page_offers_members_with_works_in_common(client, django_assert_n
     assert 'list="compare-candidates"' in html
     assert '<option value="close">' in html and '<option value="stranger">' not in html
     assert '<option value="jun">' not in html
+
+
+def test_each_diary_entry_links_its_share_card(client, diarist):
+    work = WorkFactory(slug="rain")
+    rate(diarist, work, 4)
+    gone = WorkFactory(slug="gone")
+    rate(diarist, gone, 2)
+    gone.is_published = False
+    gone.save()
+    html = client.get("/u/jisoo/").content.decode()
+    card = "/u/jisoo/cards/rain.png"
+    assert f'href="{card}"' in html and "share card" in html
+    assert client.get(card).status_code == 200
+    assert "/u/jisoo/cards/gone.png" not in html  # no card for an unpublished work
