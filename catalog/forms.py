@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kcry_site.web.forms import DecadeField
+from kcry_site.web.forms import DecadeField, QueryChoiceField
 
 from .models import ContentNote, Suggestion, Work
 
@@ -9,8 +9,10 @@ MAX_QUERY_LENGTH = 100
 
 
 class WorkFilterForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("", _("All kinds")), *Work.Kind.choices], required=False)
-    decade = DecadeField(required=False, min_value=1900, max_value=2090)
+    kind = QueryChoiceField(
+        label=_("Kind"), choices=[("", _("All kinds")), *Work.Kind.choices], required=False
+    )
+    decade = DecadeField(label=_("Decade"), required=False, min_value=1900, max_value=2090)
 
     def filter(self, rows):
         """Filter works, or anything with the same of_kind/of_decade methods (votes'

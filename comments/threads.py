@@ -23,6 +23,7 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from catalog.models import Work
+from kcry_site.web.pagination import strict_page
 
 from .models import Comment, MeToo, can_read, readable_q
 from .services import can_edit
@@ -63,13 +64,13 @@ def parse_sort(raw):
 def thread_page(*, target, viewer, sort=Comment.Sort.OLDEST, page_number=1):
     """The page of `target`'s thread that `viewer` asked for.
 
-    An unknown page number gives the first page and one past the end the last, as
-    the thread sits inside another page whose own content must still show.
+    `page_number` is the page's ?cpage=, under the site's one rule: not a page number
+    is a 400, past the last page a 404 (kcry_site.web.pagination.strict_page).
     """
     sort = parse_sort(sort)
     top = Comment.objects.on(target).top_level_shown_to(viewer)
     top = top.in_order(sort).select_related("author")
-    page = Paginator(top, settings.KCRY_COMMENTS_PER_PAGE).get_page(page_number)
+    page = strict_page(Paginator(top, settings.KCRY_COMMENTS_PER_PAGE), page_number)
     roots = list(page.object_list)
     replies = _first_replies(roots, viewer) if roots else []
     marked = set()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.forms import WorkFilterForm
 from catalog.models import Credit, Work
-from kcry_site.web.forms import valid_query
+from kcry_site.web.forms import QueryChoiceField, valid_query
 
 from .models import WorkStats
 from .stats import current_baseline, rising_since
@@ -37,8 +37,8 @@ def _headline_credits(prefix=""):
 
 
 class RankingForm(WorkFilterForm):
-    order = forms.ChoiceField(choices=Order.CHOICES, required=False)
-    year = forms.IntegerField(required=False, min_value=1900, max_value=2099)
+    order = QueryChoiceField(label=_("Order"), choices=Order.CHOICES, required=False)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2099)
     min_ratings = forms.IntegerField(
         label=_("At least … ratings"), required=False, min_value=0, max_value=1_000_000
     )
@@ -46,6 +46,14 @@ class RankingForm(WorkFilterForm):
     @property
     def chosen_order(self):
         return self.cleaned_data.get("order") or Order.SCORE
+
+    @property
+    def is_filtered(self):
+        """Whether the visitor narrowed the rows (an order alone narrows nothing)."""
+        return any(
+            self.cleaned_data.get(name) not in (None, "")
+            for name in ("kind", "decade", "year", "min_ratings")
+        )
 
     @property
     def chosen_min_ratings(self):

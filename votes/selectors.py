@@ -99,6 +99,17 @@ def reaction_counts(editorial_list, links=()):
     return stored.as_dict() if stored else dict.fromkeys(Reaction, 0)
 
 
+def table_place(entry, countdown):
+    """Where an entry's rows go in the table: ranked entries first in rank order (a
+    countdown from its last place to #1), then honourable mentions, then the also
+    recommended, each group in the list's own order. The sort is stable, so the works
+    of one entry keep theirs."""
+    if entry.is_ranked and entry.position:
+        return (0, -entry.position if countdown else entry.position, entry.order)
+    group = 1 if entry.is_ranked else 2 if entry.is_honourable_mention else 3
+    return (group, 0, entry.order)
+
+
 def list_community(request, editorial_list):
     """Editors' rank beside the community's rank of each work in the list, and reactions."""
     # One query: every (entry, work) link of the list with the work's figures.
@@ -117,6 +128,7 @@ def list_community(request, editorial_list):
             stats = None
         shown = stats if stats and stats.n else None
         rows.append({"entry": link.listentry, "work": link.work, "stats": shown})
+    rows.sort(key=lambda row: table_place(row["entry"], editorial_list.is_countdown))
     rated = sorted(
         (row for row in rows if row["stats"]),
         key=lambda row: (-row["stats"].score, -row["stats"].n, row["work"].title),
@@ -363,3 +375,24 @@ def tear_panel(request, work):
         "request": request,
         "csrf_token": get_token(request) if member is not None else None,
     }
+
+
+COMPARE_CANDIDATES = 20
+
+
+def compare_candidates(member, limit=COMPARE_CANDIDATES):
+    """Usernames of up to `limit` members who rated works `member` rated, most works in
+    common first: the choices offered by the compare form. One query; members whose
+    diary is private, or who left, are not offered."""
+    return list(
+        Rating.objects.filter(
+            work__tear_ratings__member=member,
+            member__is_active=True,
+            member__diary_is_private=False,
+        )
+        .exclude(member=member)
+        .values("member__username")
+        .annotate(shared=Count("pk"))
+        .order_by("-shared", "member__username")
+        .values_list("member__username", flat=True)[:limit]
+    )

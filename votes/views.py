@@ -31,6 +31,7 @@ from kcry_site.web.ratelimit import RateLimited, hit, too_many_answer, wait_text
 from . import cards, selectors, services
 from .models import Rating, Tears, WatchlistEntry
 from .rankings import Order, ranking_form, rows_of
+from .stats import current_baseline
 
 TEARS_PATTERN = re.compile(r"[0-5]")
 
@@ -285,6 +286,9 @@ class RankingView(TemplateView):
             guarded_ids=guarded_work_ids(self.request.user, [row.work for row in rows]),
             filter_query=query.urlencode(),
             m=settings.KCRY_RANKING_MIN_RATINGS,
+            # The C the stored scores use (refreshed at most KCRY_RANKING_BASELINE_MAX_AGE
+            # ago), for the explanation under the tabs.
+            baseline_mean=current_baseline().mean,
             rising_days=settings.KCRY_RISING_DAYS,
             rising_weight=settings.KCRY_RISING_WEIGHT,
             **kwargs,

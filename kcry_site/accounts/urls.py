@@ -12,5 +12,7 @@ urlpatterns = [
     path("password_change/", views.ThrottledPasswordChangeView.as_view(), name="password_change"),
     path("settings/", views.profile_settings, name="account-settings"),
     path("delete/", views.delete_account, name="account-delete"),
+    # Before Django's auth URLs, so its "logout" name and path are this view.
+    path("logout/", views.LoggedOutView.as_view(), name="logout"),
     path("", include("django.contrib.auth.urls")),
 ]

@@ -7,7 +7,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordChangeView, PasswordResetView, RedirectURLMixin
+from django.contrib.auth.views import (
+    LogoutView,
+    PasswordChangeView,
+    PasswordResetView,
+    RedirectURLMixin,
+)
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
@@ -26,6 +31,16 @@ from . import services
 from .forms import PasswordConfirmForm, ProfileForm, SignUpForm, ThrottledPasswordChangeForm
 from .throttle import client_address
 from .usernames import LOOKALIKE_MESSAGE
+
+
+class LoggedOutView(LogoutView):
+    """Django's log-out, then a word on the page the member lands on."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # After the log-out flushed the session: the message goes with the new one.
+        messages.success(request, _("You are logged out."))
+        return response
 
 
 class SignUpView(RedirectURLMixin, CreateView):

@@ -55,7 +55,8 @@ def comment_rows(member):
             "me_too": comment.metoo_count,
             "created": exporting.local_iso(comment.created),
             "edited": exporting.local_iso(comment.edited_at),
-            "url": comment.get_absolute_url(),
+            # An unpublished work or list has no page: no link that would lead to a 404.
+            "url": comment.get_absolute_url() if target.is_published else None,
         }
 
 

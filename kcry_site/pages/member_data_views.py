@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -120,9 +120,12 @@ def data_import(request, username):
         return _page(request, member, form=form, error=message, status=400)
     messages.success(
         request,
-        _(
-            "Imported %(total)s rating(s): %(added)s new, %(changed)s changed, "
-            "%(unchanged)s already as in the file."
+        ngettext(
+            "Imported %(total)s rating: %(added)s new, %(changed)s changed, "
+            "%(unchanged)s already as in the file.",
+            "Imported %(total)s ratings: %(added)s new, %(changed)s changed, "
+            "%(unchanged)s already as in the file.",
+            result.total,
         )
         % {
             "total": f"{result.total:,}",

@@ -87,6 +87,7 @@ def member_page(request, username):
         "is_self": is_self,
         "diary_hidden": hidden,
         "follows": follow_panel(request, member),
+        "compare_candidates": votes.compare_candidates(member),
     }
     if not hidden:
         ratings = member.tear_ratings.select_related("work").order_by("-rated_at", "-pk")
@@ -137,10 +138,21 @@ def following_page(request, username):
     return _follow_list(request, username, followers=False)
 
 
+def refuse_self_compare(request, member):
+    """Comparing a member with themself shows nothing ("jun cried more 0" twice)."""
+    messages.error(
+        request,
+        _("Pick another member to compare %(name)s with.") % {"name": member.get_username()},
+    )
+    return redirect("member", username=member.get_username())
+
+
 @require_GET
 def compare_page(request, username, other):
     """Two members side by side: shared works, agreement, where they differ most."""
     first, second = active_member(username), active_member(other)
+    if first == second:
+        return refuse_self_compare(request, first)
     context = {"first": first, "second": second, "comparison": votes.compare(first, second)}
     return render(request, "pages/compare.html", context)
 
@@ -154,4 +166,6 @@ def compare_pick(request, username):
     if not User.objects.filter(username=other, is_active=True).exists():
         messages.error(request, _("There is no member called “%(name)s”.") % {"name": other[:40]})
         return redirect("member", username=username)
+    if other == username:
+        return refuse_self_compare(request, active_member(username))
     return redirect("compare", username=username, other=other)

@@ -19,10 +19,30 @@ class DecadeField(forms.IntegerField):
             raise forms.ValidationError(_("A decade is a year ending in 0, such as 2010."))
 
 
+class QueryChoiceField(forms.ChoiceField):
+    """A choice in a query string; a wrong value gets a message listing every valid
+    one, as typed in the URL and as the page calls it."""
+
+    def validate(self, value):
+        try:
+            super().validate(value)
+        except forms.ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            choices = "; ".join(f"{key} – {label}" for key, label in self.choices if key != "")
+            raise forms.ValidationError(
+                _("there is no “%(value)s”; the choices are: %(choices)s."),
+                code="invalid_choice",
+                params={"value": str(value)[:40], "choices": choices},
+            ) from None
+
+
 def first_error(form) -> str:
-    """One readable sentence naming the first bad parameter."""
-    field, errors = next(iter(form.errors.items()))
-    return f"{field}: {errors[0]}"
+    """One readable sentence naming the first bad parameter by its label."""
+    name, errors = next(iter(form.errors.items()))
+    field = form.fields.get(name)
+    label = (field.label if field and field.label else name.replace("_", " ")).strip()
+    return f"{str(label)[:1].upper()}{str(label)[1:]}: {errors[0]}"
 
 
 def valid_query(form):

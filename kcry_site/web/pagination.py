@@ -1,21 +1,31 @@
-"""Strict pagination: a malformed page number is a client error, not page 1."""
+"""Strict pagination, one rule site-wide: a page number that is not one ("abc", 0, -1)
+is a client error (400), a page past the last one is not found (404), both said in
+people's words and never quietly turned into page 1."""
 
 from django.core.exceptions import BadRequest
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 
-def paginate(request, object_list, per_page):
-    paginator = Paginator(object_list, per_page)
-    raw = request.GET.get("page", "1")
+def strict_page(paginator, raw):
+    """Page `raw` (a query-string value) of `paginator`, or a 400 or 404."""
+    raw = str(raw).strip()
     try:
-        return paginator.page(raw)
-    except PageNotAnInteger:
-        raise BadRequest(_("page: '%(raw)s' is not a page number.") % {"raw": raw[:20]}) from None
-    except EmptyPage:
-        # Shortened like the message above: a 4,000-digit number is still a number.
+        number = int(raw) if raw.isascii() and raw.lstrip("-").isdigit() else 0
+    except ValueError:  # more digits than Python reads
+        number = 0
+    if number < 1:
+        raise BadRequest(
+            _("There is no page “%(raw)s”: pages are numbered from 1.") % {"raw": raw[:20]}
+        )
+    if number > paginator.num_pages:
         raise Http404(
-            _("There is no page %(raw)s (last page: %(last)s).")
-            % {"raw": raw[:20], "last": paginator.num_pages}
-        ) from None
+            _("There is no page %(number)s: the last page is %(last)s.")
+            % {"number": raw[:20], "last": paginator.num_pages}
+        )
+    return paginator.page(number)
+
+
+def paginate(request, object_list, per_page, name="page"):
+    return strict_page(Paginator(object_list, per_page), request.GET.get(name, "1"))

@@ -61,9 +61,9 @@ def test_list_index(client, founding_lists):
 @pytest.mark.parametrize(
     "url, params, status, message",
     [
-        ("/api/works/", {"kind": "opera"}, 400, "kind"),
-        ("/api/works/", {"decade": "19x0"}, 400, "decade"),
-        ("/api/works/", {"page": "last"}, 400, "not a page number"),
+        ("/api/works/", {"kind": "opera"}, 400, "Kind: there is no “opera”"),
+        ("/api/works/", {"decade": "19x0"}, 400, "Decade: "),
+        ("/api/works/", {"page": "last"}, 400, "pages are numbered from 1"),
         ("/api/works/", {"page": "99"}, 404, "no page 99"),
         ("/api/works/", {"q": "x" * 101}, 400, "at most 100"),
         ("/api/works/no-such-work/", {}, 404, "There is no work"),

@@ -37,10 +37,13 @@ def test_works_are_paginated_and_keep_filters_in_links(client, settings):
 @pytest.mark.parametrize(
     "params, message",
     [
-        ({"kind": "opera"}, "kind: Select a valid choice"),
-        ({"decade": "abc"}, "decade: Enter a whole number"),
-        ({"decade": "2015"}, "A decade is a year ending in 0"),
-        ({"page": "two"}, "is not a page number"),
+        ({"kind": "opera"}, "Kind: there is no “opera”; the choices are: mv – Music video;"),
+        ({"decade": "abc"}, "Decade: Enter a whole number"),
+        ({"decade": "2015"}, "Decade: A decade is a year ending in 0"),
+        ({"decade": "1"}, "Decade: A decade is a year ending in 0"),
+        ({"page": "two"}, "There is no page “two”: pages are numbered from 1."),
+        ({"page": "0"}, "There is no page “0”: pages are numbered from 1."),
+        ({"page": "-1"}, "There is no page “-1”: pages are numbered from 1."),
     ],
 )
 def test_bad_work_filters_get_a_clear_400(client, params, message):
@@ -53,7 +56,7 @@ def test_page_past_the_end_is_404(client):
     WorkFactory()
     response = client.get(reverse("catalog:works"), {"page": 7})
     assert response.status_code == 404
-    assert "There is no page 7" in response.content.decode()
+    assert "There is no page 7: the last page is 1." in response.content.decode()
 
 
 def test_work_page_shows_facts_credits_lists_and_folded_content_notes(client, founding_lists):

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import BadRequest
+from django.http import Http404
 from django.utils import timezone
 
 from comments import services
@@ -156,12 +158,16 @@ def test_pagination_is_by_top_level_comment_and_keeps_chains_whole(mv, settings)
     assert shown[-1] == "reply to top 3"
 
 
-def test_out_of_range_and_bad_pages_give_the_last_and_first(mv, settings):
+def test_out_of_range_and_bad_pages_are_404_and_400(mv, settings):
+    # The site's one rule for page numbers (it used to give the last and first page).
     settings.KCRY_COMMENTS_PER_PAGE = 2
     for n in range(3):
         CommentFactory(work=mv, body=f"top {n}")
-    assert thread_page(target=mv, viewer=None, page_number=99)[0].number == 2
-    assert thread_page(target=mv, viewer=None, page_number="x")[0].number == 1
+    assert thread_page(target=mv, viewer=None, page_number=2)[0].number == 2
+    with pytest.raises(Http404):
+        thread_page(target=mv, viewer=None, page_number=99)
+    with pytest.raises(BadRequest):
+        thread_page(target=mv, viewer=None, page_number="x")
 
 
 def test_location_points_to_the_page_holding_the_root(mv, settings):

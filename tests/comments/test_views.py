@@ -359,3 +359,20 @@ def test_a_tampered_form_token_is_refused_with_a_message(logged_in, mv):
     assert "This form is out of date; please send it again." in response.content.decode()
     assert "hello" in response.content.decode()
     assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("cpage, status", [("-1", 400), ("abc", 400), ("0", 400), ("5", 404)])
+def test_a_bad_comment_page_follows_the_site_rule(client, cpage, status):
+    """?cpage= is a page number like any other: not a number → 400, past the end → 404
+    (it used to give page 1 quietly)."""
+    from tests.factories import WorkFactory
+
+    work = WorkFactory()
+    response = client.get(f"{work.get_absolute_url()}?cpage={cpage}")
+    assert response.status_code == status
+    body = response.content.decode()
+    if status == 400:
+        assert f"There is no page “{cpage}”: pages are numbered from 1." in body
+    else:
+        assert "There is no page 5: the last page is 1." in body
+    assert client.get(f"{work.get_absolute_url()}?cpage=1").status_code == 200

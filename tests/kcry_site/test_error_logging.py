@@ -40,4 +40,4 @@ def test_a_suspicious_request_logs_one_line_to_django_security(client, caplog, s
 def test_the_reason_is_in_the_line_and_a_newline_cannot_forge_another(client, caplog):
     caplog.set_level(logging.INFO)
     assert client.get("/works/", {"page": "abc\nFAKE"}).status_code == 400
-    assert_one_line(caplog, "django.request", "is not a page number", "abc\\nFAKE")
+    assert_one_line(caplog, "django.request", "pages are numbered from 1", "abc\\nFAKE")

@@ -156,7 +156,7 @@ def test_export_then_import_round_trips(owner_client, member):
     upload = SimpleUploadedFile("back.csv", exported, content_type="text/csv")
     response = owner_client.post("/u/jisoo/data/import/", {"file": upload}, follow=True)
     assert response.status_code == 200
-    assert "Imported 3 rating(s): 1 new, 0 changed, 2 already as in the file." in (
+    assert "Imported 3 ratings: 1 new, 0 changed, 2 already as in the file." in (
         response.content.decode()
     )
     assert dict(Rating.objects.filter(member=member).values_list("work", "tears")) == {
@@ -305,3 +305,12 @@ def test_downloads_of_a_hangul_username_are_named_per_rfc_6266(client, path, nam
 def test_ascii_usernames_keep_a_plain_filename(owner_client):
     header = owner_client.get("/u/jisoo/data/all.json")["Content-Disposition"]
     assert header.startswith('attachment; filename="kcry-jisoo-all-') and "filename*" not in header
+
+
+def test_importing_one_rating_says_rating_not_ratings(owner_client, member):
+    WorkFactory(title="First Tears")
+    upload = csv_upload([["title", "tears"], ["First Tears", "4"]])
+    response = owner_client.post("/u/jisoo/data/import/", {"file": upload}, follow=True)
+    assert "Imported 1 rating: 1 new, 0 changed, 0 already as in the file." in (
+        response.content.decode()
+    )

@@ -134,3 +134,50 @@ def test_member_page_lists_their_recent_comments(client):
     body = client.get("/u/sobber/").content.decode()
     assert "Recent comments" in body
     assert "The last scene wrecked me." in body and "Rainy Goodbye" in body
+
+
+def test_comparing_a_member_with_themself_is_refused_with_a_message(client):
+    UserFactory(username="jun")
+    response = client.get("/u/jun/compare/jun/", follow=True)
+    assert response.redirect_chain == [("/u/jun/", 302)]
+    assert "Pick another member to compare jun with." in response.content.decode()
+    response = client.get("/u/jun/compare/?other=jun", follow=True)
+    assert response.redirect_chain[-1] == ("/u/jun/", 302)
+    assert "Pick another member to compare jun with." in response.content.decode()
+
+
+def test_member_page_offers_members_with_works_in_common(client, django_assert_num_queries):
+    jun = UserFactory(username="jun")
+    shared = [WorkFactory() for _ in range(3)]
+    close, far = UserFactory(username="close"), UserFactory(username="far")
+    hidden = UserFactory(username="hidden", diary_is_private=True)
+    gone = UserFactory(username="gone")
+    for work in shared:
+        rate(jun, work, 3), rate(close, work, 4)
+    rate(far, shared[0], 1)
+    rate(hidden, shared[0], 1), rate(gone, shared[0], 1)
+    gone.is_active = False
+    gone.save()
+    rate(UserFactory(username="stranger"), WorkFactory(), 2)
+    from votes.selectors import compare_candidates
+
+    with django_assert_num_queries(1):
+        assert compare_candidates(jun) == ["close", "far"]
+    html = client.get("/u/jun/").content.decode()
+    assert 'list="compare-candidates"' in html
+    assert '<option value="close">' in html and '<option value="stranger">' not in html
+    assert '<option value="jun">' not in html
+
+
+def test_each_diary_entry_links_its_share_card(client, diarist):
+    work = WorkFactory(slug="rain")
+    rate(diarist, work, 4)
+    gone = WorkFactory(slug="gone")
+    rate(diarist, gone, 2)
+    gone.is_published = False
+    gone.save()
+    html = client.get("/u/jisoo/").content.decode()
+    card = "/u/jisoo/cards/rain.png"
+    assert f'href="{card}"' in html and "share card" in html
+    assert client.get(card).status_code == 200
+    assert "/u/jisoo/cards/gone.png" not in html  # no card for an unpublished work

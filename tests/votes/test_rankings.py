@@ -175,3 +175,32 @@ def test_work_api_includes_rating_figures(client):
     assert answer["mean"] == 3
     assert answer["histogram"] == {"0": 0, "1": 0, "2": 1, "3": 0, "4": 1, "5": 0}
     assert client.get(f"/api/works/{WorkFactory().slug}/").json()["rating"]["count"] == 0
+
+
+def test_an_unknown_order_names_the_valid_ones(client):
+    """The README once said ?order=rated; the one name is most-rated, and a wrong name
+    gets a 400 listing every valid one, on the page and in the API."""
+    page = client.get("/rankings/?order=rated")
+    api = client.get("/api/rankings/?order=rated")
+    assert page.status_code == api.status_code == 400
+    for message in (page.content.decode(), api.json()["error"]):
+        assert "rated" in message
+        for value in ("score", "most-rated", "newest", "rising"):
+            assert value in message
+    assert client.get("/rankings/?order=most-rated").status_code == 200
+
+
+def test_a_fresh_site_says_nothing_is_rated_yet_rather_than_blaming_filters(client):
+    WorkFactory()
+    body = client.get("/rankings/").content.decode()
+    assert "No works have been rated yet: rate a few and they appear here." in body
+    assert "Try fewer filters" not in body
+    filtered = client.get("/rankings/?kind=film").content.decode()
+    assert "Try fewer filters" in filtered
+
+
+@pytest.mark.parametrize("query", ["page=abc", "page=0", "page=-1"])
+def test_a_bad_ranking_page_number_is_a_400_in_people_s_words(client, query):
+    response = client.get(f"/rankings/?{query}")
+    assert response.status_code == 400
+    assert "pages are numbered from 1." in response.content.decode()

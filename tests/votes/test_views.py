@@ -177,3 +177,70 @@ def test_bad_reactions_unknown_lists_and_anonymous_reactions(client):
     assert client.post("/lists/feel/reaction/", {}).status_code == 400
     assert client.post("/lists/nope/reaction/", {"reaction": "moved"}).status_code == 404
     assert not ListReaction.objects.exists()
+
+
+def test_community_table_follows_the_list_ranked_first_then_mentions(client):
+    """A countdown's table reads #3, #2, #1, then the honourable mention, even when the
+    source placed the mention between #2 and #1."""
+    editorial_list = EditorialListFactory(slug="countdown", is_countdown=True)
+    for order, (position, mention, title) in enumerate(
+        [(3, False, "Third"), (2, False, "Second"), (None, True, "Mention"), (1, False, "First")]
+    ):
+        ListEntryFactory(
+            editorial_list=editorial_list,
+            order=order,
+            position=position,
+            is_honourable_mention=mention,
+            works=[WorkFactory(title=title)],
+        )
+    rows = client.get("/lists/countdown/").context["community"]["rows"]
+    assert [row["work"].title for row in rows] == ["Third", "Second", "First", "Mention"]
+    editorial_list.is_countdown = False
+    editorial_list.save()
+    rows = client.get("/lists/countdown/").context["community"]["rows"]
+    assert [row["work"].title for row in rows] == ["First", "Second", "Third", "Mention"]
+
+
+def test_community_table_cells_do_not_break_words():
+    """The site's body text may break anywhere (long titles on narrow screens), but the
+    table's cells must not: "honourable mention" and "Community" broke mid-word at 375 px.
+    The table scrolls sideways in its wrapper instead."""
+    import re
+    from pathlib import Path
+
+    css = (Path(__file__).parents[2] / "kcry_site/static/kcry/kcry.css").read_text()
+    rule = re.search(r"\.rank-compare th, \.rank-compare td \{([^}]*)\}", css).group(1)
+    assert "overflow-wrap: normal" in rule and "word-break: normal" in rule
+    assert ".table-scroll { overflow-x: auto; }" in css
+
+
+def test_work_panel_leads_with_what_members_gave_not_the_ranking_score(client, settings):
+    """ "You and I", rated once with 1 – Misty, showed "3.50 community score": the
+    panel now leads with the average tissues and how many ratings; the weighted score
+    is shown only where it ranks."""
+    settings.KCRY_RANKING_MIN_RATINGS = 5
+    work = WorkFactory(slug="you-and-i")
+    rate(UserFactory(), work, 1)
+    html = client.get(work.get_absolute_url()).content.decode()
+    panel = html[html.index('class="tear-score"') :]
+    assert "<strong>1.00</strong>" in panel[:200]
+    assert "average tissues" in panel[:300] and "1 rating" in panel[:400]
+    assert "community score" not in html
+
+
+def test_rankings_explain_the_ranking_score_in_place(client, settings):
+    settings.KCRY_RANKING_MIN_RATINGS = 5
+    lone, steady = WorkFactory(title="Lone One"), WorkFactory(title="Steady Twos")
+    rate(UserFactory(), lone, 1)
+    for _ in range(10):
+        rate(UserFactory(), steady, 2)
+    from votes.stats import refresh_scores
+
+    refresh_scores()
+    response = client.get("/rankings/")
+    html = response.content.decode()
+    assert "ranking score" in html
+    # m and C are named with their values, so the order can be checked by hand.
+    assert "m = 5" in html
+    baseline = response.context["baseline_mean"]
+    assert f"C = {baseline:.2f}" in html

@@ -137,3 +137,11 @@ def test_behind_a_proxy_the_throttle_keys_on_the_address_the_proxy_saw(client, s
     # Another visitor behind the same proxy is not locked out.
     other = client.post("/accounts/login/", right, HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy)
     assert other.status_code == 302
+
+
+def test_logging_out_says_so_on_the_page_you_land_on(client):
+    client.force_login(UserFactory())
+    response = client.post("/accounts/logout/", follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert "You are logged out." in response.content.decode()
+    assert not response.context["user"].is_authenticated
