@@ -5,6 +5,7 @@ Accept header prefers it, the error page otherwise.
 """
 
 import logging
+import re
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
@@ -75,11 +76,23 @@ def too_large(request, limit):
     return error_answer(request, 413, message)
 
 
+def _names_code(message):
+    """Whether a 404 message is one of Django's own, which name models and queries
+    ("No Work matches the given query.", "쿼리 결과에 person가 없습니다."), not things."""
+    detail_view = _("No %(verbose_name)s found matching the query")
+    patterns = [
+        r"No \S+ matches the given query\.",
+        re.escape(detail_view).replace(re.escape("%(verbose_name)s"), ".+"),
+    ]
+    return any(re.fullmatch(pattern, message) for pattern in patterns)
+
+
 def page_not_found(request, exception=None):
     # Our own Http404s say what is missing (e.g. "There is no page 9"); a URL that
-    # matched no route carries a dict of tried patterns, which is not for visitors.
+    # matched no route carries a dict of tried patterns, and Django's shortcuts name
+    # code objects: neither is for visitors.
     args = getattr(exception, "args", ())
-    if args and isinstance(args[0], str):
+    if args and isinstance(args[0], str) and not _names_code(args[0]):
         return error_answer(request, 404, args[0])
     return error_answer(request, 404, _("Nothing here: the page or item does not exist."))
 

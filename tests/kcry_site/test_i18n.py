@@ -221,3 +221,18 @@ def test_korean_catalog_is_complete_and_compiled():
         catalog = gettext.GNUTranslations(compiled)._catalog
     entries = len(re.findall(r"^msgid ", po, re.M)) - 1  # minus the header
     assert len(catalog) - 1 == entries, "django.mo is out of date: run compilemessages"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/people/nope/", "/lists/nope/", "/u/nobody/", "/works/nope/card.png"]
+)
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_not_found_pages_never_name_code_objects(client, path, language):
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 404
+    body = response.content.decode()
+    for code_words in ("matches the given query", "쿼리", "EditorialList", "person가", "User"):
+        assert code_words not in body
+    expected = "Nothing here" if language == "en" else "없"
+    assert expected in body
