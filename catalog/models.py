@@ -250,6 +250,12 @@ class Work(models.Model):
         return reverse("work", args=[self.slug])
 
     @property
+    def longest_moment(self):
+        """The last second a tear moment or mark may name: the runtime when staff set it,
+        else KCRY_TEAR_MAX_SECONDS (the longest film or drama episode kcry expects)."""
+        return self.runtime_seconds or settings.KCRY_TEAR_MAX_SECONDS
+
+    @property
     def decade(self):
         return self.year - self.year % 10 if self.year else None
 

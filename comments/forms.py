@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from catalog.text import parse_moment
+
 from .models import Flag
-from .text import parse_moment
 
 
 class CommentForm(forms.Form):
@@ -23,9 +24,9 @@ class CommentForm(forms.Form):
         required=False,
     )
     moment = forms.CharField(
-        label=_("Tear moment (m:ss, music videos and songs only)"),
+        label=_("Tear moment (m:ss, or h:mm:ss in a film or drama)"),
         required=False,
-        max_length=8,
+        max_length=9,
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "placeholder": "3:07", "size": 6, "autocomplete": "off"}
         ),
@@ -40,12 +41,14 @@ class CommentForm(forms.Form):
             del self.fields["moment"]
 
     def clean_moment(self):
-        raw = self.cleaned_data.get("moment", "")
+        raw = self.cleaned_data.get("moment", "").strip()
+        if not raw:
+            return None
         try:
             return parse_moment(raw)
         except ValueError:
             raise forms.ValidationError(
-                _("Write the tear moment as minutes:seconds, for example 3:07.")
+                _("Write the tear moment as m:ss or h:mm:ss, for example 3:07 or 1:02:30.")
             ) from None
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from catalog.models import EditorialList, Work
+from catalog.text import format_moment
 
 
 def readable_q(user):
@@ -224,8 +225,7 @@ class Comment(models.Model):
     def moment_display(self):
         if self.moment_seconds is None:
             return ""
-        minutes, seconds = divmod(self.moment_seconds, 60)
-        return f"{minutes}:{seconds:02d}"
+        return format_moment(self.moment_seconds)
 
 
 class MeToo(models.Model):

@@ -15,12 +15,11 @@ from catalog.models import Work
 from .feeds import work_feed_urls
 from .forms import CommentForm
 from .models import Comment
-from .services import MOMENT_KINDS
 from .threads import parse_sort, thread_page
 
 
 def allows_moment(target):
-    return isinstance(target, Work) and target.kind in MOMENT_KINDS
+    return isinstance(target, Work)
 
 
 def thread_action_url(target):

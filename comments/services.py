@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Work
+from catalog.text import format_moment
 from kcry_site.web import ratelimit
 from kcry_site.web.ratelimit import RateLimited
 
@@ -25,7 +26,6 @@ from .models import Comment, Flag, MeToo
 from .signals import comment_moderated, comment_posted, metoo_marked
 from .text import clean_body, has_visible_text
 
-MOMENT_KINDS = {Work.Kind.MV, Work.Kind.SONG}
 Z_95 = 1.959964  # standard normal quantile for a 95% interval
 
 
@@ -43,10 +43,6 @@ def wilson_lower_bound(positive: int, total: int, z: float = Z_95) -> float:
     centre = share + z2 / (2 * total)
     margin = z * math.sqrt((share * (1 - share) + z2 / (4 * total)) / total)
     return (centre - margin) / (1 + z2 / total)
-
-
-def format_moment(seconds: int) -> str:
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def edit_deadline(comment):
@@ -76,10 +72,9 @@ def _validated_content(*, target, body, moment_seconds):
             "Please shorten it."
         ) % {"limit": f"{limit:,}", "length": f"{len(text):,}"}
     if moment_seconds is not None:
-        longest = settings.KCRY_COMMENT_MOMENT_MAX_SECONDS
-        if not isinstance(target, Work) or target.kind not in MOMENT_KINDS:
-            errors["moment"] = _("A tear moment can only be given for a music video or a song.")
-        elif not 0 <= moment_seconds <= longest:
+        if not isinstance(target, Work):
+            errors["moment"] = _("A tear moment can only be given for a work, not a list.")
+        elif not 0 <= moment_seconds <= (longest := target.longest_moment):
             errors["moment"] = _("A tear moment must be between 0:00 and %(longest)s.") % {
                 "longest": format_moment(longest)
             }

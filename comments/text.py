@@ -94,19 +94,6 @@ def render_body(text: str) -> SafeString:
 
 # --- tear moments ---------------------------------------------------------------------
 
-_MOMENT = re.compile(r"^(\d{1,3}):([0-5]\d)$", re.ASCII)
-
-
-def parse_moment(raw: str) -> int | None:
-    """ "3:07" → 187 seconds; "" → None. Raises ValueError for anything else."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    match = _MOMENT.match(raw)
-    if not match:
-        raise ValueError(raw)
-    return int(match.group(1)) * 60 + int(match.group(2))
-
 
 def moment_url(video_url: str, seconds: int) -> str:
     """The work's video URL, jumping to `seconds`.

@@ -5,8 +5,6 @@ comments sends comment_posted, and the site (the top layer, which may import bot
 adds the mark through votes' own service, in the comment's transaction.
 """
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.dispatch import receiver
 
 from catalog.models import Work
@@ -18,10 +16,6 @@ from votes.services import tear_mark_add
 def comment_moment_marks_a_tear(sender, comment, **kwargs):
     if comment.moment_seconds is None or not comment.work_id:
         return
+    # comment_post checked the moment against the same bound (Work.longest_moment).
     work = Work.objects.get(pk=comment.work_id)
-    try:
-        with transaction.atomic():
-            tear_mark_add(member=comment.author, work=work, at_seconds=comment.moment_seconds)
-    except ValidationError:
-        # A moment past the work's runtime stays in the comment but marks nothing.
-        pass
+    tear_mark_add(member=comment.author, work=work, at_seconds=comment.moment_seconds)

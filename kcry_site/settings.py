@@ -298,7 +298,6 @@ KCRY_COMMENT_RATE = (
     env.int("KCRY_COMMENT_RATE_COUNT", default=5),
     env.int("KCRY_COMMENT_RATE_SECONDS", default=60),
 )
-KCRY_COMMENT_MOMENT_MAX_SECONDS = env.int("KCRY_COMMENT_MOMENT_MAX_SECONDS", default=20 * 60)
 # "I cried here" marks: one per member per bucket of this many seconds; without a
 # runtime set on the work, a mark may be at most KCRY_TEAR_MAX_SECONDS in.
 KCRY_TEAR_BUCKET_SECONDS = env.int("KCRY_TEAR_BUCKET_SECONDS", default=5)

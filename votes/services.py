@@ -312,11 +312,6 @@ def tear_bucket_of(seconds: int) -> int:
     return seconds // width * width
 
 
-def tear_limit(work) -> int:
-    """The last second a mark may be at: the work's runtime, else KCRY_TEAR_MAX_SECONDS."""
-    return work.runtime_seconds if work.runtime_seconds else settings.KCRY_TEAR_MAX_SECONDS
-
-
 def _count_tear(work_id, start, delta):
     """Change one bucket's stored count: the row is made once, then moved with F()."""
     bucket, _created = TearBucket.objects.get_or_create(work_id=work_id, start=start)
@@ -331,7 +326,7 @@ def tear_mark_add(*, member, work, at_seconds) -> tuple[TearMark, bool]:
     """
     check_member(member)
     check_published_work(work)
-    limit = tear_limit(work)
+    limit = work.longest_moment
     if (
         isinstance(at_seconds, bool)
         or not isinstance(at_seconds, int)

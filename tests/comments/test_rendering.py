@@ -2,7 +2,7 @@
 
 import pytest
 
-from comments.text import clean_body, moment_url, parse_moment, render_body
+from comments.text import clean_body, moment_url, render_body
 
 HOSTILE = [
     "<script>alert('x')</script>",
@@ -112,21 +112,6 @@ def test_decomposed_hangul_is_composed():
 
 def test_stray_zero_width_joiner_outside_emoji_is_removed():
     assert clean_body("눈\u200d물") == "눈물"
-
-
-@pytest.mark.parametrize(
-    ("raw", "seconds"), [("0:00", 0), ("3:07", 187), ("12:59", 779), (" 4:05 ", 245), ("", None)]
-)
-def test_moment_parses_minutes_and_seconds(raw, seconds):
-    assert parse_moment(raw) == seconds
-
-
-@pytest.mark.parametrize(
-    "raw", ["3:7", "3:60", "-1:00", "abc", "1:02:03", "3.07", "187", "٣:٠٧", "٣:07"]
-)
-def test_malformed_moments_are_refused(raw):
-    with pytest.raises(ValueError):
-        parse_moment(raw)
 
 
 def test_moment_url_for_youtube_sets_t_and_keeps_v():

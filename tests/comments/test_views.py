@@ -99,8 +99,8 @@ def test_double_submission_over_http_stores_one_comment(logged_in, mv):
     [
         ({"body": ""}, "body", "Write something first: the comment is empty."),
         ({"body": "\u200b\u200d"}, "body", "Write something first: the comment is empty."),
-        ({"body": "x", "moment": "3:75"}, "moment", "Write the tear moment as minutes:seconds"),
-        ({"body": "x", "moment": "99:00"}, "moment", "A tear moment must be between 0:00 and"),
+        ({"body": "x", "moment": "3:75"}, "moment", "Write the tear moment as m:ss or h:mm:ss"),
+        ({"body": "x", "moment": "5:00:00"}, "moment", "A tear moment must be between 0:00 and"),
         ({"body": "x", "parent": "999999"}, "parent", "The comment you replied to no longer"),
         ({"body": "x", "parent": "abc"}, "parent", "Enter a whole number."),
     ],
@@ -125,14 +125,6 @@ def test_overlong_comment_comes_back_filled_in(logged_in, mv, settings):
     assert response.status_code == 400
     assert "A comment can be at most 50 characters; this one has 119." in page
     assert text.strip() in page  # nothing lost: the text is back in the textarea
-
-
-def test_moment_on_a_film_is_refused(logged_in, film):
-    response = logged_in.post(post_url(film), {"body": "x", "moment": "1:00"}, **JSON)
-    assert response.status_code == 400
-    assert response.json()["errors"]["moment"] == [
-        "A tear moment can only be given for a music video or a song."
-    ]
 
 
 def test_reply_to_a_comment_of_another_thread_is_refused(logged_in, mv, film):
@@ -376,3 +368,17 @@ def test_a_bad_comment_page_follows_the_site_rule(client, cpage, status):
     else:
         assert "There is no page 5: the last page is 1." in body
     assert client.get(f"{work.get_absolute_url()}?cpage=1").status_code == 200
+
+
+def test_a_film_comment_takes_an_h_mm_ss_moment(logged_in):
+    film = WorkFactory(kind="film", slug="ode-to-my-father", runtime_seconds=7600)
+    response = logged_in.post(
+        post_url(film), {"body": "The letter.", "moment": "1:58:03", "token": str(uuid.uuid4())}
+    )
+    assert response.status_code == 302
+    assert Comment.objects.get(work=film).moment_seconds == 7083
+    past_the_end = logged_in.post(
+        post_url(film), {"body": "Later.", "moment": "2:10:00", "token": str(uuid.uuid4())}
+    )
+    assert past_the_end.status_code == 400
+    assert "2:06:40" in past_the_end.content.decode()

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -139,9 +140,12 @@ def test_a_comment_with_a_moment_is_a_mark_by_its_author(work):
     comment_post(author=author, target=work, body="And here again.", moment_seconds=188)
     assert list(TearMark.objects.values_list("member", "bucket")) == [(author.pk, 185)]
     assert buckets(work) == {185: 1}
-    # Past the runtime the comment stands, but it marks nothing.
-    comment, created = comment_post(author=author, target=work, body="Late.", moment_seconds=900)
-    assert created and TearMark.objects.count() == 1
+    # A moment past the runtime is refused with the comment: nothing is marked.
+    with pytest.raises(ValidationError):
+        comment_post(
+            author=author, target=work, body="Late.", moment_seconds=work.runtime_seconds + 1
+        )
+    assert TearMark.objects.count() == 1
 
 
 def test_forgetting_a_member_takes_their_marks_out_of_the_buckets(work):
