@@ -97,8 +97,18 @@ class CommentAdmin(ModerationActions, admin.ModelAdmin):
     search_fields = ["body", "author__username", "work__title", "editorial_list__title"]
     date_hierarchy = "created"
     actions = ["hide", "restore", "dismiss_flags"]
-    raw_id_fields = ["work", "editorial_list", "author", "parent", "root"]
+    # Where a comment sits (its target, author and place in the thread) and whether it is
+    # shown are read-only: hiding and restoring go through the actions above, which call
+    # comments.services (and tell the author); deleting is the author's.
     readonly_fields = [
+        "work",
+        "editorial_list",
+        "author",
+        "parent",
+        "root",
+        "depth",
+        "is_public",
+        "is_removed",
         "created",
         "edited_at",
         "metoo_count",
@@ -108,6 +118,9 @@ class CommentAdmin(ModerationActions, admin.ModelAdmin):
         "moderated_by",
     ]
     inlines = [FlagInline]
+
+    def has_add_permission(self, request):
+        return False  # comments are posted on the site, through comments.services
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(flags_total=Count("flags"))
@@ -141,9 +154,21 @@ class FlagAdmin(ModerationActions, admin.ModelAdmin):
     list_filter = ["reason", ("dismissed_at", admin.EmptyFieldListFilter), "created"]
     list_select_related = ["comment__author", "comment__work", "comment__editorial_list", "member"]
     search_fields = ["text", "comment__body", "member__username"]
-    raw_id_fields = ["comment", "member", "dismissed_by"]
-    readonly_fields = ["created"]
+    # Flags are members' reports: read-only here, dismissed through the actions (which
+    # keep the comment's open-flag count and score in step).
+    readonly_fields = [
+        "comment",
+        "member",
+        "reason",
+        "text",
+        "created",
+        "dismissed_at",
+        "dismissed_by",
+    ]
     actions = ["hide", "restore", "dismiss_flags"]
+
+    def has_add_permission(self, request):
+        return False
 
     def comments_of(self, queryset):
         return Comment.objects.filter(Q(pk__in=queryset.values("comment_id")))

@@ -125,3 +125,32 @@ def test_staff_with_only_the_moderate_permission_open_and_use_the_queue(client, 
     assert edit.status_code == 403
     assert client.post(f"{CHANGELIST}{comment.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Comment.objects.get(pk=comment.pk).body == "needs a moderator"
+
+
+def test_a_comments_place_and_visibility_are_read_only_in_admin(client, mv):
+    """Only the actions (through comments.services) hide or restore; nobody edits the
+    thread structure or the flags by hand, not even a superuser."""
+    from django.contrib.auth import get_user_model
+
+    from tests.admin_forms import admin_form_data
+
+    top = CommentFactory(work=mv, body="first")
+    reply = services.comment_post(author=UserFactory(), target=mv, body="a reply", parent=top)[0]
+    flag = services.flag_create(member=UserFactory(), comment=reply, reason=Flag.Reason.ABUSE)
+    boss = get_user_model().objects.create_superuser("boss", "boss@example.com", "pw-12345-x")
+    client.force_login(boss)
+    url = f"{CHANGELIST}{reply.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    for name in ("parent", "root", "depth", "is_public", "is_removed", "work", "author"):
+        assert name not in form.fields
+    data = admin_form_data(client.get(url))
+    data.update({"parent": "", "root": "", "depth": "0", "is_removed": "on"})
+    data.pop("is_public", None)  # an unticked box
+    assert client.post(url, data).status_code == 302
+    reply.refresh_from_db()
+    assert (reply.parent_id, reply.root_id, reply.depth) == (top.pk, top.pk, 1)
+    assert reply.is_public and not reply.is_removed
+    assert client.get(f"{CHANGELIST}add/").status_code == 403
+
+    flag_form = client.get(f"/admin/comments/flag/{flag.pk}/change/").context["adminform"].form
+    assert "dismissed_at" not in flag_form.fields and "comment" not in flag_form.fields
