@@ -111,13 +111,46 @@ class ListEntryInline(SortableInlineAdminMixin, admin.TabularInline):
     extra = 0
 
 
+class TitlesField(forms.CharField):
+    """A list of titles (a JSON list in the database) edited one per line; an empty
+    list shows as an empty box, not as "[]"."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(str(title) for title in value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+class EditorialListAdminForm(forms.ModelForm):
+    related_list_titles = TitlesField(
+        label="Related list titles",
+        required=False,
+        help_text="One title per line, as the source names its other lists.",
+    )
+
+
 @admin.register(EditorialList)
 class EditorialListAdmin(PublishActionsMixin, SortableAdminBase, admin.ModelAdmin):
+    form = EditorialListAdminForm
     list_display = ["title", "source_name", "source_kind", "is_countdown", "is_published"]
     list_filter = ["source_kind", "is_published"]
     search_fields = ["title", "source_name"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ListEntryInline]
+
+    class Media:
+        css = {"all": ["catalog/admin.css"]}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After a drag (or an added or deleted entry) the ranks follow the new order.
+        services.list_entries_renumber(form.instance)
 
 
 @admin.register(WorkNote)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from .models import (
     ContentNote,
     Credit,
+    ListEntry,
     NotePreference,
     NoteVote,
     Person,
@@ -387,3 +388,40 @@ def suggestion_reject(*, suggestion, reason, staff) -> Suggestion:
         suggestion = _lock_pending(suggestion)
         _decide(suggestion, status=Suggestion.Status.REJECTED, staff=staff, reason=reason)
     return suggestion
+
+
+# --- editorial lists -----------------------------------------------------------------
+
+
+def list_entries_renumber(editorial_list) -> int:
+    """Make the ranks follow the entries' order (after a drag in admin); returns how many
+    entries changed.
+
+    The list keeps the numbers it has: they are handed out again, smallest first in
+    order (largest first for a countdown), so a list that quotes ranks #71-90 of its
+    source keeps them. Entries without a number keep none, and so do honourable
+    mentions and "also recommended" entries. Should two entries share a number (typed
+    by hand), the numbered entries are ranked 1..N (N..1) instead. The order itself is
+    stored as 1, 2, 3... so that the drag handles start from clean values.
+    """
+    with transaction.atomic():
+        entries = list(
+            ListEntry.objects.select_for_update()
+            .filter(editorial_list=editorial_list)
+            .order_by("order", "pk")
+        )
+        numbered = [e for e in entries if e.is_ranked and e.position is not None]
+        numbers = sorted(e.position for e in numbered)
+        if len(set(numbers)) != len(numbers):
+            numbers = list(range(1, len(numbered) + 1))
+        if editorial_list.is_countdown:
+            numbers.reverse()
+        ranks = dict(zip((e.pk for e in numbered), numbers, strict=True))
+        changed = []
+        for order, entry in enumerate(entries, start=1):
+            rank = ranks.get(entry.pk)
+            if (entry.position, entry.order) != (rank, order):
+                entry.position, entry.order = rank, order
+                changed.append(entry)
+        ListEntry.objects.bulk_update(changed, ["position", "order"])
+    return len(changed)
