@@ -154,3 +154,69 @@ def test_a_comments_place_and_visibility_are_read_only_in_admin(client, mv):
 
     flag_form = client.get(f"/admin/comments/flag/{flag.pk}/change/").context["adminform"].form
     assert "dismissed_at" not in flag_form.fields and "comment" not in flag_form.fields
+
+
+QUEUE = "/admin/comments/comment/queue/"
+
+
+def test_the_queue_shows_each_flagged_comment_in_its_thread(client, moderator, mv):
+    from catalog.models import Suggestion
+    from tests.factories import SuggestionFactory
+
+    top = CommentFactory(work=mv, body="the parent comment")
+    before = services.comment_post(author=UserFactory(), target=mv, body="said before", parent=top)
+    bad = services.comment_post(author=UserFactory(), target=mv, body="the bad reply", parent=top)
+    after = services.comment_post(author=UserFactory(), target=mv, body="said after", parent=top)
+    assert before[1] and bad[1] and after[1]
+    for member in UserFactory.create_batch(2):
+        services.flag_create(
+            member=member, comment=bad[0], reason=Flag.Reason.ABUSE, text="rude to a singer"
+        )
+    SuggestionFactory()
+    client.force_login(moderator)
+    response = client.get(QUEUE)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for text in ("the bad reply", "the parent comment", "said before", "said after"):
+        assert text in page
+    assert "rude to a singer" in page
+    assert bad[0].get_absolute_url() in page
+    assert response.context["counts"] == {"flags": 2, "flagged_comments": 1, "suggestions": 1}
+    assert 'value="hide"' in page and 'value="dismiss"' in page
+    assert Suggestion.objects.pending().count() == 1
+
+    index = client.get("/admin/").content.decode()
+    assert "2 open flags on 1 comment" in index and "1 pending suggestion" in index
+    assert f'href="{QUEUE}"' in index
+
+
+def test_one_click_decisions_go_through_the_services(client, moderator, mv):
+    rude = flagged(mv, "rude words", flags=2)
+    fine = flagged(mv, "fine words")
+    client.force_login(moderator)
+    response = client.post(QUEUE, {"comment": rude.pk, "decision": "hide"})
+    assert response.status_code == 302 and response["Location"] == QUEUE
+    rude.refresh_from_db()
+    assert not rude.is_public and rude.moderated_by == moderator
+    client.post(QUEUE, {"comment": fine.pk, "decision": "dismiss"})
+    fine.refresh_from_db()
+    assert fine.is_public and fine.flag_count == 0
+    assert not Flag.objects.open().filter(comment=fine).exists()
+    page = client.get(QUEUE).content.decode()
+    assert "rude words" not in page and "fine words" not in page
+    assert client.post(QUEUE, {"comment": fine.pk, "decision": "delete"}).status_code == 302
+    assert client.post(QUEUE, {"comment": 999999, "decision": "hide"}).status_code == 404
+
+
+def test_the_queue_needs_the_moderate_permission(client, mv):
+    comment = flagged(mv, "needs review")
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    client.force_login(clerk)
+    assert client.get(QUEUE).status_code == 403
+    assert client.post(QUEUE, {"comment": comment.pk, "decision": "hide"}).status_code == 403
+    assert "open flag" not in client.get("/admin/").content.decode()
+    client.force_login(UserFactory())
+    assert client.get(QUEUE).status_code == 302  # to the admin log-in
+    comment.refresh_from_db()
+    assert comment.is_public
