@@ -111,13 +111,46 @@ class ListEntryInline(SortableInlineAdminMixin, admin.TabularInline):
     extra = 0
 
 
+class TitlesField(forms.CharField):
+    """A list of titles (a JSON list in the database) edited one per line; an empty
+    list shows as an empty box, not as "[]"."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(str(title) for title in value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+class EditorialListAdminForm(forms.ModelForm):
+    related_list_titles = TitlesField(
+        label="Related list titles",
+        required=False,
+        help_text="One title per line, as the source names its other lists.",
+    )
+
+
 @admin.register(EditorialList)
 class EditorialListAdmin(PublishActionsMixin, SortableAdminBase, admin.ModelAdmin):
+    form = EditorialListAdminForm
     list_display = ["title", "source_name", "source_kind", "is_countdown", "is_published"]
     list_filter = ["source_kind", "is_published"]
     search_fields = ["title", "source_name"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ListEntryInline]
+
+    class Media:
+        css = {"all": ["catalog/admin.css"]}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After a drag (or an added or deleted entry) the ranks follow the new order.
+        services.list_entries_renumber(form.instance)
 
 
 @admin.register(WorkNote)
@@ -164,7 +197,11 @@ def https_url_fields(field, **kwargs):
 
 
 class SuggestionDecisionForm(forms.ModelForm):
-    """The suggestion's fields (staff may correct them) plus the decision to take."""
+    """The suggestion's fields (staff may correct them) plus the decision to take.
+
+    The decision's rules live in catalog.services.suggestion_check; the form asks it
+    (with staff's corrections applied, nothing written) and shows its error by the field.
+    """
 
     DECISIONS = [
         ("", "Decide later"),
@@ -177,31 +214,22 @@ class SuggestionDecisionForm(forms.ModelForm):
     class Meta:
         model = Suggestion
         fields = [*Suggestion.SUBMITTED_FIELDS, "work", "staff_reason"]
-        formfield_callback = https_url_fields
+        formfield_callback = https_url_fields  # (at class creation, before the admin's)
 
-    def clean(self):
-        data = super().clean()
-        decision = data.get("decision")
-        if decision == "merge" and not data.get("work"):
-            self.add_error("work", "Pick the work to merge the suggestion into.")
-        if decision == "reject" and not (data.get("staff_reason") or "").strip():
-            self.add_error("staff_reason", "Give the member a reason for the rejection.")
-        if decision == "approve":
-            probe = Suggestion(
-                title=data.get("title", ""),
-                title_ko=data.get("title_ko", ""),
-                artist_or_director=data.get("artist_or_director", ""),
+    def _post_clean(self):
+        super()._post_clean()  # self.instance now carries the corrections
+        decision = self.cleaned_data.get("decision")
+        if not decision or self.errors:
+            return
+        try:
+            services.suggestion_check(
+                suggestion=self.instance,
+                decision=decision,
+                work=self.cleaned_data.get("work"),
+                reason=self.cleaned_data.get("staff_reason", ""),
             )
-            probe.fold()
-            existing = Work.objects.same_work(
-                title_keys=probe.title_keys, artist_key=probe.artist_key
-            ).first()
-            if existing is not None:
-                raise ValidationError(
-                    f"“{existing.title}” ({existing.slug}) is already in the catalog with the "
-                    "same title and artist: choose “Merge” and pick it instead."
-                )
-        return data
+        except ValidationError as error:
+            self.add_error(None, error)
 
 
 @admin.register(Suggestion)
@@ -274,27 +302,46 @@ class SuggestionAdmin(admin.ModelAdmin):
         return ", ".join(f"#{other.pk} by {other.member}" for other in others) or "none"
 
     def save_model(self, request, obj, form, change):
-        obj.save()
-        decision = form.cleaned_data.get("decision")
+        """Corrections and the decision go through catalog.services, in one transaction:
+        should the decision be refused now (another moderator was quicker), nothing of
+        this edit is stored."""
+        if not change or not obj.is_pending:
+            return  # suggestions are not added here, and decided ones are read-only
+        data = form.cleaned_data
+        decision = data.get("decision")
+        changes = {
+            name: data[name]
+            for name in form.changed_data
+            if name in services.CORRECTABLE_FIELDS and name in data
+        }
         try:
-            if decision == "approve":
-                work = services.suggestion_approve(suggestion=obj, staff=request.user)
-                self.message_user(request, f"Approved: “{work.title}” is in the catalog.")
-            elif decision == "merge":
-                services.suggestion_merge(
-                    suggestion=obj,
-                    work=form.cleaned_data["work"],
-                    staff=request.user,
-                    reason=form.cleaned_data.get("staff_reason", ""),
-                )
-                self.message_user(request, f"Merged into “{form.cleaned_data['work'].title}”.")
-            elif decision == "reject":
-                services.suggestion_reject(
-                    suggestion=obj, reason=form.cleaned_data["staff_reason"], staff=request.user
-                )
-                self.message_user(request, "Rejected; the member sees your reason.")
+            with transaction.atomic():
+                if changes:
+                    services.suggestion_correct(suggestion=obj, staff=request.user, changes=changes)
+                if decision == "approve":
+                    work = services.suggestion_approve(suggestion=obj, staff=request.user)
+                    done = f"Approved: “{work.title}” is in the catalog."
+                elif decision == "merge":
+                    services.suggestion_merge(
+                        suggestion=obj,
+                        work=data["work"],
+                        staff=request.user,
+                        reason=data.get("staff_reason", ""),
+                    )
+                    done = f"Merged into “{data['work'].title}”."
+                elif decision == "reject":
+                    services.suggestion_reject(
+                        suggestion=obj, reason=data["staff_reason"], staff=request.user
+                    )
+                    done = "Rejected; the member sees your reason."
+                else:
+                    done = ""
         except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            self.message_user(request, "Nothing saved: " + " ".join(error.messages), messages.ERROR)
+        else:
+            if done:
+                self.message_user(request, done)
+        obj.refresh_from_db()
 
     @admin.action(description="Approve selected suggestions", permissions=["change"])
     def approve(self, request, queryset):

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kcry_site.web.forms import DecadeField, QueryChoiceField
 
+from . import text
 from .models import ContentNote, Suggestion, Work
 
 MAX_QUERY_LENGTH = 100
@@ -62,6 +63,22 @@ class SuggestionForm(forms.ModelForm):
             "reason": _("A few sentences for staff, without spoilers if you can."),
         }
         widgets = {"reason": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
+
+    # The shape of each field is checked here, once; catalog.services.suggestion_submit
+    # checks what needs the database (already in the catalog, already suggested, limits).
+    def clean_title(self):
+        return self._with_letters("title", _("Give the title in letters or digits."))
+
+    def clean_artist_or_director(self):
+        return self._with_letters(
+            "artist_or_director", _("Name the artist or director in letters or digits.")
+        )
+
+    def _with_letters(self, name, message):
+        value = self.cleaned_data.get(name, "")
+        if not text.compact(value):
+            raise forms.ValidationError(message, code="no_letters")
+        return value
 
 
 class NotePreferencesForm(forms.Form):

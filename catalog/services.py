@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from .models import (
     ContentNote,
     Credit,
+    ListEntry,
     NotePreference,
     NoteVote,
     Person,
@@ -152,11 +153,10 @@ class AlreadyInCatalog(ValidationError):
     """The suggested work is already in the catalog: `work` is the one it names."""
 
     def __init__(self, work):
-        super().__init__(f"“{work.title}” is already in the catalog.", code="in_catalog")
+        super().__init__(
+            _("“%(title)s” is already in the catalog.") % {"title": work.title}, code="in_catalog"
+        )
         self.work = work
-
-
-SUGGESTION_FIELDS = ["kind", "title", "title_ko", "artist_or_director", "year", "video_url"]
 
 
 def suggestion_submit(
@@ -164,10 +164,13 @@ def suggestion_submit(
 ) -> Suggestion:
     """Store a member's suggestion of a missing work, or refuse it.
 
-    Refused, storing nothing: invalid fields; a work already in the catalog with the same
-    folded title (English or Korean) and artist (AlreadyInCatalog, naming the work); the
-    same member's own pending suggestion of it; too many pending suggestions. A pending
-    suggestion of the same work by another member is fine: staff see both as duplicates.
+    The shape of each field is SuggestionForm's to check (the view calls this with its
+    cleaned data); the model's own field rules still hold here for other callers. This
+    checks what no form can see, storing nothing when refused: a work already in the
+    catalog with the same folded title (English or Korean) and artist (AlreadyInCatalog,
+    naming the work); the same member's own pending suggestion of it; too many pending
+    suggestions. A pending suggestion of the same work by another member is fine: staff
+    see both as duplicates.
     """
     check_member(member)
     suggestion = Suggestion(
@@ -181,25 +184,8 @@ def suggestion_submit(
         reason=(reason or "").strip(),
     )
     suggestion.fold()
-    errors = {}
-    reason_limit = Suggestion._meta.get_field("reason").max_length
-    if not suggestion.reason:
-        errors["reason"] = "Tell staff why it makes people cry."
-    elif len(suggestion.reason) > reason_limit:
-        errors["reason"] = (
-            f"Keep it under {reason_limit:,} characters; this has {len(suggestion.reason):,}."
-        )
-    if not suggestion.title_key:
-        errors["title"] = "Give the title in letters or digits."
-    if not suggestion.artist_key:
-        errors["artist_or_director"] = "Name the artist or director in letters or digits."
-    try:
-        suggestion.full_clean(exclude=["member"], validate_constraints=False)
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, messages[0])
-    if errors:
-        raise ValidationError(errors)
+    suggestion.full_clean(exclude=["member"], validate_constraints=False)
+    already = _("You have already suggested this work; it is waiting for staff.")
     with transaction.atomic():
         existing = (
             Work.objects.same_work(
@@ -212,25 +198,22 @@ def suggestion_submit(
             raise AlreadyInCatalog(existing)
         own = Suggestion.objects.pending().filter(member=member)
         if own.same_work_as(suggestion).exists():
-            raise ValidationError(
-                "You have already suggested this work; it is waiting for staff.",
-                code="duplicate",
-            )
+            raise ValidationError(already, code="duplicate")
         limit = settings.KCRY_SUGGESTIONS_PENDING_MAX
         if own.count() >= limit:
             raise ValidationError(
-                f"You have {limit} suggestions waiting for staff; "
-                "suggest more once they have been decided.",
+                _(
+                    "You have %(limit)d suggestions waiting for staff; "
+                    "suggest more once they have been decided."
+                )
+                % {"limit": limit},
                 code="too_many",
             )
         try:
             with transaction.atomic():
                 suggestion.save()
         except IntegrityError:
-            raise ValidationError(
-                "You have already suggested this work; it is waiting for staff.",
-                code="duplicate",
-            ) from None
+            raise ValidationError(already, code="duplicate") from None
     return suggestion
 
 
@@ -284,6 +267,71 @@ def _unique_slug(model, *candidates, fallback):
     return slug
 
 
+def suggestion_check(*, suggestion, decision, work=None, reason="") -> None:
+    """Raise the ValidationError that deciding `suggestion` this way would meet.
+
+    The one place for the decision rules: the deciding services check with this under
+    their lock, and the admin form calls it first (writing nothing) to show the error
+    beside the field. `suggestion` may carry staff's unsaved corrections.
+    """
+    if decision == "approve":
+        suggestion.fold()
+        existing = Work.objects.same_work(
+            title_keys=suggestion.title_keys, artist_key=suggestion.artist_key
+        ).first()
+        if existing is not None:
+            raise ValidationError(
+                _(
+                    "“%(title)s” (%(slug)s) is already in the catalog with the same title and "
+                    "artist: merge the suggestion into it instead."
+                )
+                % {"title": existing.title, "slug": existing.slug},
+                code="in_catalog",
+            )
+    elif decision == "merge":
+        if not isinstance(work, Work) or work.pk is None:
+            raise ValidationError(
+                {"work": _("Pick the work to merge the suggestion into.")}, code="no_work"
+            )
+    elif decision == "reject":
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(
+                {"staff_reason": _("Give the member a reason for the rejection.")},
+                code="no_reason",
+            )
+        limit = Suggestion._meta.get_field("staff_reason").max_length
+        if len(reason) > limit:
+            raise ValidationError(
+                {
+                    "staff_reason": _("Keep the reason under %(limit)d characters.")
+                    % {"limit": limit}
+                },
+                code="long_reason",
+            )
+    else:
+        raise ValidationError(_("Choose approve, merge or reject."), code="decision")
+
+
+CORRECTABLE_FIELDS = [*Suggestion.SUBMITTED_FIELDS, "work", "staff_reason"]
+
+
+def suggestion_correct(*, suggestion, staff, changes) -> Suggestion:
+    """Save staff's corrections to a pending suggestion (its submitted fields, the work it
+    names, a draft reason); a decided one is refused. Returns the stored suggestion."""
+    _check_staff(staff)
+    unknown = set(changes) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Not a field staff correct: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        locked = _lock_pending(suggestion)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.full_clean(exclude=["member"], validate_constraints=False)
+        locked.save()
+    return locked
+
+
 def suggestion_approve(*, suggestion, staff) -> Work:
     """Create the suggested work, its artist or director (reused when already known by
     folded name) and the credit between them; published at once.
@@ -296,15 +344,7 @@ def suggestion_approve(*, suggestion, staff) -> Work:
     _check_staff(staff)
     with transaction.atomic():
         suggestion = _lock_pending(suggestion)
-        existing = Work.objects.same_work(
-            title_keys=suggestion.title_keys, artist_key=suggestion.artist_key
-        ).first()
-        if existing is not None:
-            raise ValidationError(
-                f"“{existing.title}” ({existing.slug}) is already in the catalog with the same "
-                "title and artist: merge the suggestion into it instead.",
-                code="in_catalog",
-            )
+        suggestion_check(suggestion=suggestion, decision="approve")
         name = suggestion.artist_or_director
         person = Person.objects.named(suggestion.artist_key).order_by("pk").first()
         if person is None:
@@ -330,8 +370,7 @@ def suggestion_approve(*, suggestion, staff) -> Work:
 def suggestion_merge(*, suggestion, work, staff, reason="") -> Suggestion:
     """Mark the suggestion (and its pending duplicates) as the existing `work`."""
     _check_staff(staff)
-    if not isinstance(work, Work) or work.pk is None:
-        raise ValidationError({"work": "Pick the work to merge the suggestion into."})
+    suggestion_check(suggestion=suggestion, decision="merge", work=work)
     with transaction.atomic():
         suggestion = _lock_pending(suggestion)
         reason = (reason or "").strip() or "It is already in the catalog."
@@ -343,13 +382,46 @@ def suggestion_merge(*, suggestion, work, staff, reason="") -> Suggestion:
 def suggestion_reject(*, suggestion, reason, staff) -> Suggestion:
     """Turn the suggestion down with a reason the member sees (required)."""
     _check_staff(staff)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"staff_reason": "Give the member a reason for the rejection."})
-    limit = Suggestion._meta.get_field("staff_reason").max_length
-    if len(reason) > limit:
-        raise ValidationError({"staff_reason": f"Keep the reason under {limit} characters."})
+    suggestion_check(suggestion=suggestion, decision="reject", reason=reason)
+    reason = reason.strip()
     with transaction.atomic():
         suggestion = _lock_pending(suggestion)
         _decide(suggestion, status=Suggestion.Status.REJECTED, staff=staff, reason=reason)
     return suggestion
+
+
+# --- editorial lists -----------------------------------------------------------------
+
+
+def list_entries_renumber(editorial_list) -> int:
+    """Make the ranks follow the entries' order (after a drag in admin); returns how many
+    entries changed.
+
+    The list keeps the numbers it has: they are handed out again, smallest first in
+    order (largest first for a countdown), so a list that quotes ranks #71-90 of its
+    source keeps them. Entries without a number keep none, and so do honourable
+    mentions and "also recommended" entries. Should two entries share a number (typed
+    by hand), the numbered entries are ranked 1..N (N..1) instead. The order itself is
+    stored as 1, 2, 3... so that the drag handles start from clean values.
+    """
+    with transaction.atomic():
+        entries = list(
+            ListEntry.objects.select_for_update()
+            .filter(editorial_list=editorial_list)
+            .order_by("order", "pk")
+        )
+        numbered = [e for e in entries if e.is_ranked and e.position is not None]
+        numbers = sorted(e.position for e in numbered)
+        if len(set(numbers)) != len(numbers):
+            numbers = list(range(1, len(numbered) + 1))
+        if editorial_list.is_countdown:
+            numbers.reverse()
+        ranks = dict(zip((e.pk for e in numbered), numbers, strict=True))
+        changed = []
+        for order, entry in enumerate(entries, start=1):
+            rank = ranks.get(entry.pk)
+            if (entry.position, entry.order) != (rank, order):
+                entry.position, entry.order = rank, order
+                changed.append(entry)
+        ListEntry.objects.bulk_update(changed, ["position", "order"])
+    return len(changed)

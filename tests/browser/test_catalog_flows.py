@@ -163,6 +163,14 @@ def test_staff_curate_a_work_and_a_list_and_the_public_pages_follow(
 
     list_page.reload()
     expect(titles).to_have_text(["Tears of the Winter Sea", "First Goodbye", "Second Goodbye"])
+    # The ranks follow the drag: the moved entry is #1 now, the others move down one.
+    expect(list_page.locator("ol.entries > li .rank")).to_have_text(["#1", "#2", "#3"])
+    expect(rows.nth(0)).to_contain_text("#1")
+    expect(rows.nth(2)).to_contain_text("#3")
+    # The admin page fits a 1,280 px window: no sideways scrolling of the whole page.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 1280, f"admin list page is {page_width}px wide"
     # The search finds the new work in Hangul, too.
     list_page.goto(live_server.url + "/search/?q=겨울 바다")
     expect(list_page.get_by_role("link", name="Tears of the Winter Sea")).to_be_visible()

@@ -137,3 +137,83 @@ def test_an_entry_without_works_or_artists_is_refused(staff_client, founding_lis
     assert response.status_code == 200
     assert "Give the entry at least one work or an artist." in response.content.decode()
     assert editorial_list.entries.get(position=1).works.count() == 1
+
+
+def reorder(data, prefix, moves):
+    """Give the inline forms new `order` values as a drag would: `moves` lists form
+    indexes in their new order."""
+    for new_order, index in enumerate(moves, start=1):
+        data[f"{prefix}-{index}-order"] = str(new_order)
+    return data
+
+
+def test_a_drag_renumbers_the_ranks_in_the_new_order(staff_client, founding_lists):
+    """Dragging #11 above #1 must not leave the list reading #11, #1, #2, #3: the numbers
+    follow the new order, the list keeping the ones it quotes from its source."""
+    editorial_list = EditorialList.objects.get(slug="tearjerker-ballads")
+    before = list(editorial_list.entries.order_by("order"))
+    change_url = reverse("admin:catalog_editoriallist_change", args=[editorial_list.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    eleven = next(i for i, e in enumerate(before) if e.position == 11)
+    moves = [eleven, *(i for i in range(len(before)) if i != eleven)]
+    response = staff_client.post(change_url, reorder(data, "entries", moves))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    after = list(editorial_list.entries.order_by("order"))
+    assert after[0].pk == before[eleven].pk
+    assert [e.position for e in after if e.is_ranked] == [1, 2, 3, 11, 12, 13, 14]
+    assert after[0].position == 1 and after[1].pk == before[0].pk and after[1].position == 2
+    assert all(e.position is None for e in after if not e.is_ranked)
+    assert [e.order for e in after] == list(range(1, len(after) + 1))
+
+
+def test_a_countdown_keeps_counting_down_after_a_drag(staff_client, founding_lists):
+    editorial_list = EditorialList.objects.get(slug="top-10-saddest-kpop-mvs")
+    before = list(editorial_list.entries.order_by("order"))
+    change_url = reverse("admin:catalog_editoriallist_change", args=[editorial_list.pk])
+    data = admin_form_data(staff_client.get(change_url))
+    # Drag the last entry (#1) to the top: it now opens the countdown, as #10.
+    moves = [len(before) - 1, *range(len(before) - 1)]
+    response = staff_client.post(change_url, reorder(data, "entries", moves))
+    assert response.status_code == 302
+    after = list(editorial_list.entries.order_by("order"))
+    assert after[0].pk == before[-1].pk
+    assert [e.position for e in after if e.is_ranked] == list(range(10, 0, -1))
+    assert all(e.position is None for e in after if not e.is_ranked)
+
+
+def test_renumbering_is_a_service_that_numbers_1_to_n_when_ranks_clash():
+    from catalog import services
+    from tests.factories import EditorialListFactory, ListEntryFactory
+
+    editorial_list = EditorialListFactory(is_countdown=False)
+    entries = [
+        ListEntryFactory(editorial_list=editorial_list, order=1, position=3),
+        ListEntryFactory(editorial_list=editorial_list, order=2, position=3),
+        ListEntryFactory(
+            editorial_list=editorial_list, order=3, position=5, is_honourable_mention=True
+        ),
+        ListEntryFactory(editorial_list=editorial_list, order=4, position=1),
+    ]
+    assert services.list_entries_renumber(editorial_list) == 4
+    positions = [e.position for e in editorial_list.entries.order_by("order")]
+    assert positions == [1, 2, None, 3]
+    assert services.list_entries_renumber(editorial_list) == 0
+    assert len(entries) == 4
+
+
+def test_related_list_titles_are_edited_one_per_line(staff_client, founding_lists):
+    editorial_list = EditorialList.objects.get(slug="korean-movies-in-tears")
+    assert editorial_list.related_list_titles == []
+    change_url = reverse("admin:catalog_editoriallist_change", args=[editorial_list.pk])
+    response = staff_client.get(change_url)
+    page = response.content.decode()
+    assert "[]" not in page
+    assert "catalog/admin.css" in page  # the stylesheet that keeps the inline table in the page
+    data = admin_form_data(response)
+    data["related_list_titles"] = "Tearjerker ballads\n\n  Songs for a rainy day  \n"
+    assert staff_client.post(change_url, data).status_code == 302
+    editorial_list.refresh_from_db()
+    assert editorial_list.related_list_titles == ["Tearjerker ballads", "Songs for a rainy day"]
+    page = staff_client.get(change_url).content.decode()
+    assert "Tearjerker ballads\nSongs for a rainy day</textarea>" in page

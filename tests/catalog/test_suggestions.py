@@ -377,8 +377,50 @@ def test_approving_a_catalog_duplicate_in_admin_is_refused_with_a_hint(staff_cli
     data = decision_data(staff_client, suggestion, decision="approve")
     response = staff_client.post(change_url(suggestion), data)
     assert response.status_code == 200
-    assert "choose “Merge” and pick it instead" in response.content.decode()
+    # The service's own rule and words, shown on the form: the check exists once.
+    assert "merge the suggestion into it instead" in response.content.decode()
+    assert response.context["adminform"].form.non_field_errors()
     assert Work.objects.count() == 1
+
+
+def test_a_refused_decision_in_admin_stores_none_of_the_edit(staff_client, monkeypatch):
+    """The decision is taken through the service before anything is kept: when it is
+    refused at save time (another moderator was quicker), staff's corrections are not
+    stored either."""
+    suggestion = submit(UserFactory())
+    data = decision_data(staff_client, suggestion, decision="approve", title="Snow Flower (live)")
+
+    def refused(**kwargs):
+        raise ValidationError("“Snow Flower” was already decided (Approved).", code="decided")
+
+    monkeypatch.setattr(services, "suggestion_approve", refused)
+    response = staff_client.post(change_url(suggestion), data, follow=True)
+    assert "already decided" in response.content.decode()
+    suggestion.refresh_from_db()
+    assert suggestion.title == "Snow Flower" and suggestion.is_pending
+    assert not Work.objects.exists()
+
+
+def test_corrections_without_a_decision_are_kept_and_refolded(staff_client):
+    suggestion = submit(UserFactory())
+    data = decision_data(staff_client, suggestion, title="First Snow")
+    assert staff_client.post(change_url(suggestion), data).status_code == 302
+    suggestion.refresh_from_db()
+    assert suggestion.title == "First Snow" and suggestion.title_key == "firstsnow"
+    assert suggestion.is_pending
+
+
+def test_the_form_checks_the_shape_and_the_service_the_catalog():
+    """Validation in one place each: letters in the title are the form's rule, a work
+    already in the catalog is the service's."""
+    from catalog.forms import SuggestionForm
+
+    form = SuggestionForm(data=form_data(title="!!!", artist_or_director="..."))
+    assert not form.is_valid()
+    assert form.errors["title"] == ["Give the title in letters or digits."]
+    assert form.errors["artist_or_director"] == [
+        "Name the artist or director in letters or digits."
+    ]
 
 
 def test_staff_merge_into_a_chosen_work_and_reject_with_a_reason(staff_client, in_catalog):

@@ -125,3 +125,98 @@ def test_staff_with_only_the_moderate_permission_open_and_use_the_queue(client, 
     assert edit.status_code == 403
     assert client.post(f"{CHANGELIST}{comment.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Comment.objects.get(pk=comment.pk).body == "needs a moderator"
+
+
+def test_a_comments_place_and_visibility_are_read_only_in_admin(client, mv):
+    """Only the actions (through comments.services) hide or restore; nobody edits the
+    thread structure or the flags by hand, not even a superuser."""
+    from django.contrib.auth import get_user_model
+
+    from tests.admin_forms import admin_form_data
+
+    top = CommentFactory(work=mv, body="first")
+    reply = services.comment_post(author=UserFactory(), target=mv, body="a reply", parent=top)[0]
+    flag = services.flag_create(member=UserFactory(), comment=reply, reason=Flag.Reason.ABUSE)
+    boss = get_user_model().objects.create_superuser("boss", "boss@example.com", "pw-12345-x")
+    client.force_login(boss)
+    url = f"{CHANGELIST}{reply.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    for name in ("parent", "root", "depth", "is_public", "is_removed", "work", "author"):
+        assert name not in form.fields
+    data = admin_form_data(client.get(url))
+    data.update({"parent": "", "root": "", "depth": "0", "is_removed": "on"})
+    data.pop("is_public", None)  # an unticked box
+    assert client.post(url, data).status_code == 302
+    reply.refresh_from_db()
+    assert (reply.parent_id, reply.root_id, reply.depth) == (top.pk, top.pk, 1)
+    assert reply.is_public and not reply.is_removed
+    assert client.get(f"{CHANGELIST}add/").status_code == 403
+
+    flag_form = client.get(f"/admin/comments/flag/{flag.pk}/change/").context["adminform"].form
+    assert "dismissed_at" not in flag_form.fields and "comment" not in flag_form.fields
+
+
+QUEUE = "/admin/comments/comment/queue/"
+
+
+def test_the_queue_shows_each_flagged_comment_in_its_thread(client, moderator, mv):
+    from catalog.models import Suggestion
+    from tests.factories import SuggestionFactory
+
+    top = CommentFactory(work=mv, body="the parent comment")
+    before = services.comment_post(author=UserFactory(), target=mv, body="said before", parent=top)
+    bad = services.comment_post(author=UserFactory(), target=mv, body="the bad reply", parent=top)
+    after = services.comment_post(author=UserFactory(), target=mv, body="said after", parent=top)
+    assert before[1] and bad[1] and after[1]
+    for member in UserFactory.create_batch(2):
+        services.flag_create(
+            member=member, comment=bad[0], reason=Flag.Reason.ABUSE, text="rude to a singer"
+        )
+    SuggestionFactory()
+    client.force_login(moderator)
+    response = client.get(QUEUE)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for text in ("the bad reply", "the parent comment", "said before", "said after"):
+        assert text in page
+    assert "rude to a singer" in page
+    assert bad[0].get_absolute_url() in page
+    assert response.context["counts"] == {"flags": 2, "flagged_comments": 1, "suggestions": 1}
+    assert 'value="hide"' in page and 'value="dismiss"' in page
+    assert Suggestion.objects.pending().count() == 1
+
+    index = client.get("/admin/").content.decode()
+    assert "2 open flags on 1 comment" in index and "1 pending suggestion" in index
+    assert f'href="{QUEUE}"' in index
+
+
+def test_one_click_decisions_go_through_the_services(client, moderator, mv):
+    rude = flagged(mv, "rude words", flags=2)
+    fine = flagged(mv, "fine words")
+    client.force_login(moderator)
+    response = client.post(QUEUE, {"comment": rude.pk, "decision": "hide"})
+    assert response.status_code == 302 and response["Location"] == QUEUE
+    rude.refresh_from_db()
+    assert not rude.is_public and rude.moderated_by == moderator
+    client.post(QUEUE, {"comment": fine.pk, "decision": "dismiss"})
+    fine.refresh_from_db()
+    assert fine.is_public and fine.flag_count == 0
+    assert not Flag.objects.open().filter(comment=fine).exists()
+    page = client.get(QUEUE).content.decode()
+    assert "rude words" not in page and "fine words" not in page
+    assert client.post(QUEUE, {"comment": fine.pk, "decision": "delete"}).status_code == 302
+    assert client.post(QUEUE, {"comment": 999999, "decision": "hide"}).status_code == 404
+
+
+def test_the_queue_needs_the_moderate_permission(client, mv):
+    comment = flagged(mv, "needs review")
+    clerk = UserFactory(is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    client.force_login(clerk)
+    assert client.get(QUEUE).status_code == 403
+    assert client.post(QUEUE, {"comment": comment.pk, "decision": "hide"}).status_code == 403
+    assert "open flag" not in client.get("/admin/").content.decode()
+    client.force_login(UserFactory())
+    assert client.get(QUEUE).status_code == 302  # to the admin log-in
+    comment.refresh_from_db()
+    assert comment.is_public
