@@ -276,6 +276,7 @@ KCRY_RATE_RESET_EMAIL = _rate("RESET_EMAIL", 3, 3600)  # reset mails per e-mail 
 # Ratings, list reactions and "me too" marks, per member, all counted together.
 KCRY_RATE_REACTIONS = _rate("REACTIONS", 30, 60)
 KCRY_RATE_FLAGS = _rate("FLAGS", 10, 3600)  # flags per member
+KCRY_RATE_IMPORTS = _rate("IMPORTS", 3, 3600)  # ratings imports stored per member
 # Events older than this (at least the longest window above) are swept now and then.
 KCRY_RATE_EVENT_MAX_AGE = env.int("KCRY_RATE_EVENT_MAX_AGE", default=24 * 3600)
 
@@ -317,6 +318,8 @@ KCRY_COMMENT_FEED_ITEMS = env.int("KCRY_COMMENT_FEED_ITEMS", default=30)
 # these limits (bytes of the uploaded CSV, data rows).
 KCRY_IMPORT_MAX_BYTES = env.int("KCRY_IMPORT_MAX_BYTES", default=1024 * 1024)
 KCRY_IMPORT_MAX_ROWS = env.int("KCRY_IMPORT_MAX_ROWS", default=5000)
+# How long the "import the rows that matched" offer stays valid after the check.
+KCRY_IMPORT_CONFIRM_SECONDS = env.int("KCRY_IMPORT_CONFIRM_SECONDS", default=3600)
 
 # Share cards (votes.cards): PNGs drawn with a font that has Hangul glyphs. Debian's
 # fonts-noto-cjk provides it; face 1 of the collection is the Korean one. Without the

@@ -48,6 +48,11 @@ urlpatterns = [
         "u/<str:username>/data/<slug:name>.csv", member_data_views.data_csv, name="member-data-csv"
     ),
     path("u/<str:username>/data/import/", member_data_views.data_import, name="member-data-import"),
+    path(
+        "u/<str:username>/data/import/matched/",
+        member_data_views.data_import_matched,
+        name="member-data-import-matched",
+    ),
     # Each app's own pages and writes.
     path("", include("catalog.urls")),
     path("", include("votes.urls")),
