@@ -277,6 +277,7 @@ KCRY_RATE_RESET_EMAIL = _rate("RESET_EMAIL", 3, 3600)  # reset mails per e-mail 
 KCRY_RATE_REACTIONS = _rate("REACTIONS", 30, 60)
 KCRY_RATE_FLAGS = _rate("FLAGS", 10, 3600)  # flags per member
 KCRY_RATE_IMPORTS = _rate("IMPORTS", 3, 3600)  # ratings imports stored per member
+KCRY_RATE_CARDS = _rate("CARDS", 30, 60)  # share cards drawn (cache misses) per address
 # Events older than this (at least the longest window above) are swept now and then.
 KCRY_RATE_EVENT_MAX_AGE = env.int("KCRY_RATE_EVENT_MAX_AGE", default=24 * 3600)
 
@@ -335,6 +336,9 @@ KCRY_CARD_FONT_INDEX = env.int("KCRY_CARD_FONT_INDEX", default=1)
 # so a change makes a new card at once); browsers revalidate after KCRY_CARD_MAX_AGE.
 KCRY_CARD_CACHE_SECONDS = env.int("KCRY_CARD_CACHE_SECONDS", default=7 * 24 * 3600)
 KCRY_CARD_MAX_AGE = env.int("KCRY_CARD_MAX_AGE", default=0)
+# Rating cards (one per member × work) stay in the cache only this long, so a crawl of
+# them cannot flood it; 0 keeps none.
+KCRY_CARD_RATING_CACHE_SECONDS = env.int("KCRY_CARD_RATING_CACHE_SECONDS", default=600)
 
 # --- production serving ----------------------------------------------------------------
 # `make bench` turns on /bench/bare, a view that renders a fixed string, as its baseline.
