@@ -319,6 +319,8 @@ KCRY_COMMENT_FEED_ITEMS = env.int("KCRY_COMMENT_FEED_ITEMS", default=30)
 # these limits (bytes of the uploaded CSV, data rows).
 KCRY_IMPORT_MAX_BYTES = env.int("KCRY_IMPORT_MAX_BYTES", default=1024 * 1024)
 KCRY_IMPORT_MAX_ROWS = env.int("KCRY_IMPORT_MAX_ROWS", default=5000)
+# URLs on one sitemap page (the sitemap index at /sitemap.xml names every page).
+KCRY_SITEMAP_LIMIT = env.int("KCRY_SITEMAP_LIMIT", default=2000)
 # How long the "import the rows that matched" offer stays valid after the check.
 KCRY_IMPORT_CONFIRM_SECONDS = env.int("KCRY_IMPORT_CONFIRM_SECONDS", default=3600)
 
