@@ -1,12 +1,24 @@
-"""Sitemaps of the public catalog pages; kcry_site/urls.py serves them at /sitemap.xml."""
+"""Sitemaps of the public catalog pages.
 
+kcry_site/urls.py serves /sitemap.xml as a sitemap index naming one sitemap per section
+(/sitemap-works.xml?p=2…), each page at most `limit` URLs read with only the columns
+they need, so no response grows with the catalogue.
+"""
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from .models import EditorialList, Person, Work
 
 
-class WorkSitemap(Sitemap):
+class BoundedSitemap(Sitemap):
+    @property
+    def limit(self):
+        return settings.KCRY_SITEMAP_LIMIT
+
+
+class WorkSitemap(BoundedSitemap):
     changefreq = "weekly"
     priority = 0.8
 
@@ -17,7 +29,7 @@ class WorkSitemap(Sitemap):
         return work.updated
 
 
-class PersonSitemap(Sitemap):
+class PersonSitemap(BoundedSitemap):
     changefreq = "monthly"
     priority = 0.5
 
@@ -25,7 +37,7 @@ class PersonSitemap(Sitemap):
         return Person.objects.order_by("pk").only("slug")
 
 
-class ListSitemap(Sitemap):
+class ListSitemap(BoundedSitemap):
     changefreq = "weekly"
     priority = 0.9
 

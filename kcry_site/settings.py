@@ -276,6 +276,8 @@ KCRY_RATE_RESET_EMAIL = _rate("RESET_EMAIL", 3, 3600)  # reset mails per e-mail 
 # Ratings, list reactions and "me too" marks, per member, all counted together.
 KCRY_RATE_REACTIONS = _rate("REACTIONS", 30, 60)
 KCRY_RATE_FLAGS = _rate("FLAGS", 10, 3600)  # flags per member
+KCRY_RATE_IMPORTS = _rate("IMPORTS", 3, 3600)  # ratings imports stored per member
+KCRY_RATE_CARDS = _rate("CARDS", 30, 60)  # share cards drawn (cache misses) per address
 # Events older than this (at least the longest window above) are swept now and then.
 KCRY_RATE_EVENT_MAX_AGE = env.int("KCRY_RATE_EVENT_MAX_AGE", default=24 * 3600)
 
@@ -316,6 +318,10 @@ KCRY_COMMENT_FEED_ITEMS = env.int("KCRY_COMMENT_FEED_ITEMS", default=30)
 # these limits (bytes of the uploaded CSV, data rows).
 KCRY_IMPORT_MAX_BYTES = env.int("KCRY_IMPORT_MAX_BYTES", default=1024 * 1024)
 KCRY_IMPORT_MAX_ROWS = env.int("KCRY_IMPORT_MAX_ROWS", default=5000)
+# URLs on one sitemap page (the sitemap index at /sitemap.xml names every page).
+KCRY_SITEMAP_LIMIT = env.int("KCRY_SITEMAP_LIMIT", default=2000)
+# How long the "import the rows that matched" offer stays valid after the check.
+KCRY_IMPORT_CONFIRM_SECONDS = env.int("KCRY_IMPORT_CONFIRM_SECONDS", default=3600)
 
 # Share cards (votes.cards): PNGs drawn with a font that has Hangul glyphs. Debian's
 # fonts-noto-cjk provides it; face 1 of the collection is the Korean one. Without the
@@ -331,6 +337,9 @@ KCRY_CARD_FONT_INDEX = env.int("KCRY_CARD_FONT_INDEX", default=1)
 # so a change makes a new card at once); browsers revalidate after KCRY_CARD_MAX_AGE.
 KCRY_CARD_CACHE_SECONDS = env.int("KCRY_CARD_CACHE_SECONDS", default=7 * 24 * 3600)
 KCRY_CARD_MAX_AGE = env.int("KCRY_CARD_MAX_AGE", default=0)
+# Rating cards (one per member × work) stay in the cache only this long, so a crawl of
+# them cannot flood it; 0 keeps none.
+KCRY_CARD_RATING_CACHE_SECONDS = env.int("KCRY_CARD_RATING_CACHE_SECONDS", default=600)
 
 # --- production serving ----------------------------------------------------------------
 # `make bench` turns on /bench/bare, a view that renders a fixed string, as its baseline.

@@ -3,7 +3,7 @@ own pages and writes come from its urls.py."""
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
@@ -48,6 +48,11 @@ urlpatterns = [
         "u/<str:username>/data/<slug:name>.csv", member_data_views.data_csv, name="member-data-csv"
     ),
     path("u/<str:username>/data/import/", member_data_views.data_import, name="member-data-import"),
+    path(
+        "u/<str:username>/data/import/matched/",
+        member_data_views.data_import_matched,
+        name="member-data-import-matched",
+    ),
     # Each app's own pages and writes.
     path("", include("catalog.urls")),
     path("", include("votes.urls")),
@@ -55,7 +60,14 @@ urlpatterns = [
     path("", include("kcry_site.inbox.urls")),
     path("accounts/", include("kcry_site.accounts.urls")),
     path("healthz", health.health, name="health"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index naming each section's pages; a page holds at most KCRY_SITEMAP_LIMIT URLs.
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     # Django's language switch (the form in base.html's footer); the choice is kept in
     # Django's language cookie. CSRF-exempt on purpose: a token in every page's footer
     # would set a per-visitor cookie on anonymous pages and defeat the page cache, and

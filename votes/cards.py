@@ -6,9 +6,16 @@ in KCRY_CARD_FONT, which must have Hangul glyphs (Debian: fonts-noto-cjk); witho
 the card falls back to Pillow's built-in font, which draws Latin letters only — Korean
 titles then show as empty boxes, and a warning is logged.
 
-Every card is cached (default cache) under a key made from exactly what it shows, so a
+Cards are cached (default cache) under a key made from exactly what they show, so a
 new rating, a retitled work or a new poster makes a new card, and anything else is
 served from the cache. The same key is the card's ETag.
+
+Bounds: a card exists only for a published work, or for an existing rating of one by an
+active member (votes.views). Work cards are at most one live entry per work (older
+figures' entries expire after KCRY_CARD_CACHE_SECONDS). Rating cards could be one per
+rating, so they are kept only KCRY_CARD_RATING_CACHE_SECONDS (a share's burst of link
+previews, not a crawl of every member × work). Every render that misses the cache first
+passes `before_render`, the per-address brake on renders (KCRY_RATE_CARDS).
 """
 
 import hashlib
@@ -283,18 +290,23 @@ def _open_poster(work):
     return field
 
 
-def _cached(kind, figures, work, draw):
+def _cached(kind, figures, work, draw, *, timeout, before_render=None):
+    """The card from the cache, else drawn (after `before_render()`, the caller's brake,
+    which may raise) and kept for `timeout` seconds (0: not kept)."""
     etag = _key(kind, figures)
     cache_key = f"kcry:card:{etag}"
-    png = cache.get(cache_key)
+    png = cache.get(cache_key) if timeout else None
     if png is None:
+        if before_render is not None:
+            before_render()
         poster = _open_poster(work)
         try:
             png = _png(draw(figures, poster)[0])
         finally:
             if poster is not None:
                 poster.close()
-        cache.set(cache_key, png, settings.KCRY_CARD_CACHE_SECONDS)
+        if timeout:
+            cache.set(cache_key, png, timeout)
     return Card(png=png, etag=etag)
 
 
@@ -353,9 +365,23 @@ def rating_card_etag(rating):
     return _key("rating", rating_figures(rating))
 
 
-def work_card(work, stats=None) -> Card:
-    return _cached("work", work_figures(work, stats), work, draw_work_card)
+def work_card(work, stats=None, *, before_render=None) -> Card:
+    return _cached(
+        "work",
+        work_figures(work, stats),
+        work,
+        draw_work_card,
+        timeout=settings.KCRY_CARD_CACHE_SECONDS,
+        before_render=before_render,
+    )
 
 
-def rating_card(rating) -> Card:
-    return _cached("rating", rating_figures(rating), rating.work, draw_rating_card)
+def rating_card(rating, *, before_render=None) -> Card:
+    return _cached(
+        "rating",
+        rating_figures(rating),
+        rating.work,
+        draw_rating_card,
+        timeout=settings.KCRY_CARD_RATING_CACHE_SECONDS,
+        before_render=before_render,
+    )

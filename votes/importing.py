@@ -10,9 +10,13 @@ title and Korean title, then the candidates are narrowed to those crediting the 
 artist (also folded) and released in the row's year, when the row gives them. A row
 that finds no work, or more than one, is reported with its row number and why.
 
-`plan_import` reads and checks the whole file without writing anything; `apply_import`
-stores a clean plan's ratings through services.rating_set inside one transaction, so
-either every rating and every figure changes, or none does.
+`plan_import` reads and checks the whole file without writing anything, in a few
+set-based queries; `apply_import` stores a clean plan's ratings through
+services.ratings_set_many in one short transaction, so either every rating and every
+figure changes, or none does. When some rows fail, the rows that matched can be stored
+as an explicit second step: `sign_pairs` puts their (work id, tears) in a signed token
+the page keeps in a hidden field, and `apply_pairs(unsign_pairs(...))` stores exactly
+those once the member confirms. Nothing is stored before that.
 """
 
 import csv
@@ -21,20 +25,18 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.core import signing
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from catalog.models import Credit, Work
 from catalog.text import compact
 
 from . import services
-from .models import TEAR_VALUES, Rating
+from .models import TEAR_VALUES
 
 REQUIRED_COLUMNS = ("title", "tears")
 KNOWN_COLUMNS = ("work", "title", "title_ko", "artist", "year", "tears")
-# How many titles go into one matching query.
-TITLES_PER_QUERY = 100
 
 
 class ImportFileError(Exception):
@@ -195,33 +197,45 @@ def _credited(work, artist_key):
     return False
 
 
-def _works_titled(keys):
-    """{folded title: [published works with that title or Korean title]}."""
-    found = {key: [] for key in keys}
-    keys = sorted(keys)
+def _with_credits(work_ids):
+    """The published works of `work_ids` with their credits, in pk order."""
     credits = Prefetch(
         "credits", queryset=Credit.objects.select_related("person"), to_attr="import_credits"
     )
-    for start in range(0, len(keys), TITLES_PER_QUERY):
-        chunk = keys[start : start + TITLES_PER_QUERY]
-        condition = Q()
-        for key in chunk:
-            condition |= Q(search_title__startswith=key + "|") | Q(search_title__endswith="|" + key)
-        works = Work.objects.published().filter(condition).prefetch_related(credits)
-        for work in works.order_by("pk"):
-            title, _bar, title_ko = work.search_title.partition("|")
-            for key in {title, title_ko}:
-                if key in found:
-                    found[key].append(work)
+    work_ids = sorted(work_ids)
+    works = []
+    for start in range(0, len(work_ids), services.IDS_PER_QUERY):
+        chunk = work_ids[start : start + services.IDS_PER_QUERY]
+        works.extend(
+            Work.objects.published().filter(pk__in=chunk).prefetch_related(credits).order_by("pk")
+        )
+    return works
+
+
+def _works_titled(keys):
+    """{folded title: [published works with that title or Korean title]}.
+
+    One pass over the published works' stored folded titles (`search_title`, two short
+    columns a row) finds the candidates; only those are loaded, with their credits. The
+    cost follows the catalogue's size plus the matches, never one query per title.
+    """
+    found = {key: [] for key in keys}
+    candidates = set()
+    for pk, search_title in Work.objects.published().values_list("pk", "search_title"):
+        title, _bar, title_ko = search_title.partition("|")
+        if title in found or title_ko in found:
+            candidates.add(pk)
+    for work in _with_credits(candidates):
+        title, _bar, title_ko = work.search_title.partition("|")
+        for key in {title, title_ko}:
+            if key in found:
+                found[key].append(work)
     return found
 
 
 def _works_by_slug(slugs):
-    credits = Prefetch(
-        "credits", queryset=Credit.objects.select_related("person"), to_attr="import_credits"
-    )
-    works = Work.objects.published().filter(slug__in=slugs).prefetch_related(credits)
-    return {work.slug: work for work in works}
+    ids = Work.objects.published().filter(slug__in=slugs).values_list("pk", flat=True)
+    return {work.slug: work for work in _with_credits(ids)}
 
 
 def _describe(works):
@@ -314,25 +328,67 @@ def plan_import(data: bytes) -> ImportPlan:
 
 
 def apply_import(*, member, plan: ImportPlan) -> ImportResult:
-    """Store every rating of a clean plan in one transaction (all or nothing)."""
+    """Store every rating of a clean plan (all or nothing: see services.ratings_set_many)."""
     if not plan.ok:
         raise ValueError("Only a plan without problems can be applied.")
-    ratings = sorted(plan.ratings, key=lambda planned: planned.work.pk)
-    with transaction.atomic():
-        before = dict(
-            Rating.objects.filter(member=member, work__in=[p.work for p in ratings]).values_list(
-                "work_id", "tears"
-            )
-        )
-        added = changed = unchanged = 0
-        # Works in pk order: two imports touching the same works lock them in one order.
-        for planned in ratings:
-            services.rating_set(member=member, work=planned.work, tears=planned.tears)
-            old = before.get(planned.work.pk)
-            if old is None:
-                added += 1
-            elif old == planned.tears:
-                unchanged += 1
-            else:
-                changed += 1
+    return apply_pairs(member=member, pairs=plan_pairs(plan))
+
+
+def apply_pairs(*, member, pairs) -> ImportResult:
+    """Store the ratings (work id, tears) of `pairs` in one short transaction."""
+    added, changed, unchanged = services.ratings_set_many(member=member, tears_by_work=dict(pairs))
     return ImportResult(added=added, changed=changed, unchanged=unchanged)
+
+
+# --- the matched part of a plan, kept in the member's page until they confirm ----------
+
+
+def plan_pairs(plan: ImportPlan):
+    return [(planned.work.pk, planned.tears) for planned in plan.ratings]
+
+
+def _signing_salt(member):
+    return f"votes.importing.matched:{member.pk}"
+
+
+def sign_pairs(*, member, pairs) -> str:
+    """The matched ratings as a signed token for a hidden field: only this member's
+    confirmation, within KCRY_IMPORT_CONFIRM_SECONDS, can store exactly these."""
+    flat = [number for pair in pairs for number in pair]
+    return signing.dumps(flat, salt=_signing_salt(member), compress=True)
+
+
+class ImportTokenError(Exception):
+    """A confirmation whose token is expired, tampered with or not this member's."""
+
+
+def unsign_pairs(*, member, token) -> list:
+    try:
+        flat = signing.loads(
+            token,
+            salt=_signing_salt(member),
+            max_age=settings.KCRY_IMPORT_CONFIRM_SECONDS,
+        )
+    except signing.SignatureExpired:
+        raise ImportTokenError(
+            _("This import check has expired. Please upload the file again.")
+        ) from None
+    except signing.BadSignature:
+        raise ImportTokenError(
+            _("This import could not be confirmed. Please upload the file again.")
+        ) from None
+    if (
+        not isinstance(flat, list)
+        or len(flat) % 2
+        or not 0 < len(flat) // 2 <= settings.KCRY_IMPORT_MAX_ROWS
+        or not all(isinstance(number, int) and not isinstance(number, bool) for number in flat)
+    ):
+        raise ImportTokenError(
+            _("This import could not be confirmed. Please upload the file again.")
+        )
+    pairs = list(zip(flat[0::2], flat[1::2], strict=True))
+    if len({work_id for work_id, _tears in pairs}) != len(pairs):
+        raise ImportTokenError(
+            _("This import could not be confirmed. Please upload the file again.")
+        )
+    return pairs

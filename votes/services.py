@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import EditorialList
+from catalog.models import EditorialList, Work
 from catalog.services import check_member, check_published_work
 from catalog.text import format_moment
 
@@ -54,14 +54,9 @@ def _lock_stats(work_id):
     return stats
 
 
-def _change_figures(stats, *, taken=None, added=None):
-    """Take rating value `taken` out of the locked figures row and/or put `added` in.
-
-    One UPDATE changes the count, sum, histogram and score together: F() keeps each
-    change relative to the stored value, and SQL computes the new score from the
-    row's old columns plus the change (SET expressions all read the row as it was).
-    `stats` (read under the lock) is brought up to date in memory to match.
-    """
+def _figure_changes(*, taken=None, added=None):
+    """(n delta, total delta, {histogram column: delta}) for taking `taken` out and
+    putting `added` in (either may be None)."""
     changes = {}
     n_delta = total_delta = 0
     for value, sign in ((taken, -1), (added, +1)):
@@ -71,16 +66,36 @@ def _change_figures(stats, *, taken=None, added=None):
         total_delta += sign * value
         column = f"c{value}"
         changes[column] = changes.get(column, 0) + sign
-    baseline = current_baseline()
-    update = {column: F(column) + delta for column, delta in changes.items() if delta}
-    WorkStats.objects.filter(pk=stats.pk).update(
+    return n_delta, total_delta, {column: delta for column, delta in changes.items() if delta}
+
+
+def _update_figures(work_ids, baseline, *, taken=None, added=None):
+    """One UPDATE applying the same change to the (locked) figures rows of `work_ids`.
+
+    F() keeps each change relative to the stored value, and SQL computes the new score
+    from the row's old columns plus the change (SET expressions all read the row as it
+    was), so rows with different figures can share the statement.
+    """
+    n_delta, total_delta, changes = _figure_changes(taken=taken, added=added)
+    WorkStats.objects.filter(pk__in=work_ids).update(
         n=F("n") + n_delta,
         total=F("total") + total_delta,
         score=score_expression(
             mean=baseline.mean, weight=baseline.weight, n_delta=n_delta, total_delta=total_delta
         ),
-        **update,
+        **{column: F(column) + delta for column, delta in changes.items()},
     )
+
+
+def _change_figures(stats, *, taken=None, added=None):
+    """Take rating value `taken` out of the locked figures row and/or put `added` in.
+
+    One UPDATE changes the count, sum, histogram and score together (_update_figures).
+    `stats` (read under the lock) is brought up to date in memory to match.
+    """
+    baseline = current_baseline()
+    _update_figures([stats.pk], baseline, taken=taken, added=added)
+    n_delta, total_delta, changes = _figure_changes(taken=taken, added=added)
     stats.n += n_delta
     stats.total += total_delta
     for column, delta in changes.items():
@@ -150,6 +165,143 @@ def rating_set(*, member, work, tears) -> Rating:
             rating.tears, rating.rated_at = tears, now
         work.tear_stats = stats
         return rating
+
+
+# How many ids go into one `IN (…)` of a bulk write (SQLite allows 999 parameters in
+# old builds).
+IDS_PER_QUERY = 500
+
+
+def _chunks(ids, size=IDS_PER_QUERY):
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _change_days_many(changes):
+    """`_change_days` for many works at once: `changes` is [(work_id, taken, added)].
+
+    Runs with every named work's figures row locked. Buckets that exist are moved with
+    one F() UPDATE per (day, change) group; missing ones are created in one INSERT
+    (after the works' buckets older than the window are dropped, as _change_days does).
+    """
+    deltas = {}  # (work_id, day) -> [n, total]
+    for work_id, taken, added in changes:
+        for rating, sign in ((taken, -1), (added, +1)):
+            if rating is None:
+                continue
+            tears, when = rating
+            delta = deltas.setdefault((work_id, timezone.localdate(when)), [0, 0])
+            delta[0] += sign
+            delta[1] += sign * tears
+    deltas = {key: delta for key, delta in deltas.items() if delta[0] or delta[1]}
+    if not deltas:
+        return
+    days = {day for _work, day in deltas}
+    existing = set()
+    for chunk in _chunks({work_id for work_id, _day in deltas}):
+        existing.update(
+            WorkDay.objects.filter(stats_id__in=chunk, day__in=days).values_list("stats_id", "day")
+        )
+    groups = {}  # (day, n, total) -> [work ids]
+    missing = []
+    for (work_id, day), (n, total) in deltas.items():
+        if (work_id, day) in existing:
+            groups.setdefault((day, n, total), []).append(work_id)
+        elif n > 0:
+            missing.append(WorkDay(stats_id=work_id, day=day, n=n, total=total))
+    for (day, n, total), work_ids in groups.items():
+        for chunk in _chunks(work_ids):
+            WorkDay.objects.filter(stats_id__in=chunk, day=day).update(
+                n=F("n") + n, total=F("total") + total
+            )
+    if missing:
+        since = rising_since()
+        for chunk in _chunks({bucket.stats_id for bucket in missing}):
+            WorkDay.objects.filter(stats_id__in=chunk, day__lt=since).delete()
+        WorkDay.objects.bulk_create(missing, batch_size=IDS_PER_QUERY)
+
+
+def ratings_set_many(*, member, tears_by_work) -> tuple[int, int, int]:
+    """Give or change many of `member`'s ratings at once: {work id: tears}.
+
+    All or nothing, in one short transaction of set-based statements (an import of
+    thousands of ratings holds the write lock for a fraction of a second): the works'
+    figures rows are locked in pk order, new ratings inserted in bulk, changed ones
+    updated in one statement per new value, and the figures of all works that change
+    the same way (same old and new value) moved by one F() update. Raises
+    ValidationError when a work is not (or no longer) published. Returns
+    (added, changed, unchanged).
+    """
+    check_member(member)
+    for tears in tears_by_work.values():
+        _check_tears(tears)
+    work_ids = sorted(tears_by_work)
+    if not work_ids:
+        return 0, 0, 0
+    with transaction.atomic():
+        have_figures = set()
+        for chunk in _chunks(work_ids):
+            have_figures.update(WorkStats.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+        WorkStats.objects.bulk_create(
+            [WorkStats(work_id=work_id) for work_id in work_ids if work_id not in have_figures],
+            ignore_conflicts=True,  # made meanwhile by a first rating: fine
+            batch_size=IDS_PER_QUERY,
+        )
+        published = set()
+        before = {}  # work id -> (rating pk, tears, rated_at)
+        for chunk in _chunks(work_ids):
+            # Lock the figures rows in work order, as every rating write does.
+            list(
+                WorkStats.objects.select_for_update()
+                .filter(pk__in=chunk)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            published.update(
+                Work.objects.filter(pk__in=chunk, is_published=True).values_list("pk", flat=True)
+            )
+            for pk, work_id, tears, rated_at in (
+                Rating.objects.select_for_update()
+                .filter(member=member, work_id__in=chunk)
+                .values_list("pk", "work_id", "tears", "rated_at")
+            ):
+                before[work_id] = (pk, tears, rated_at)
+        if len(published) != len(work_ids):
+            raise ValidationError(_("There is no such work."), code="unknown_work")
+        now = timezone.now()
+        new = []
+        changed = {}  # new tears -> [rating pks]
+        figure_groups = {}  # (taken, added) -> [work ids]
+        day_changes = []
+        unchanged = 0
+        for work_id in work_ids:
+            tears = tears_by_work[work_id]
+            old = before.get(work_id)
+            if old is None:
+                new.append(
+                    Rating(member=member, work_id=work_id, tears=tears, created=now, rated_at=now)
+                )
+                figure_groups.setdefault((None, tears), []).append(work_id)
+                day_changes.append((work_id, None, (tears, now)))
+            elif old[1] == tears:
+                unchanged += 1
+            else:
+                changed.setdefault(tears, []).append(old[0])
+                figure_groups.setdefault((old[1], tears), []).append(work_id)
+                day_changes.append((work_id, (old[1], old[2]), (tears, now)))
+        Rating.objects.bulk_create(new, batch_size=IDS_PER_QUERY)
+        for tears, pks in changed.items():
+            for chunk in _chunks(pks):
+                Rating.objects.filter(pk__in=chunk).update(tears=tears, rated_at=now)
+        baseline = current_baseline()
+        for (taken, added), ids in figure_groups.items():
+            for chunk in _chunks(ids):
+                _update_figures(chunk, baseline, taken=taken, added=added)
+        _change_days_many(day_changes)
+        if baseline.stale:
+            transaction.on_commit(refresh_scores_if_stale)
+    return len(new), sum(len(pks) for pks in changed.values()), unchanged
 
 
 def _withdraw_locked(rating, stats):

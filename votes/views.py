@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,7 +26,14 @@ from catalog.text import format_moment, parse_moment
 from kcry_site.web.answers import error_answer, json_answer, wants_json
 from kcry_site.web.decorators import members_only
 from kcry_site.web.pagination import paginate
-from kcry_site.web.ratelimit import RateLimited, hit, too_many_answer, wait_text
+from kcry_site.web.ratelimit import (
+    RateLimited,
+    client_address,
+    hashed,
+    hit,
+    too_many_answer,
+    wait_text,
+)
 
 from . import cards, selectors, services
 from .models import Rating, Tears, WatchlistEntry
@@ -315,11 +322,32 @@ def _card_response(request, etag, make_card):
     return response
 
 
+def _card_brake(request):
+    """Called before a card render that missed the cache: at most KCRY_RATE_CARDS per
+    address, so a crawler cannot spend the server's CPU drawing cards."""
+    address = client_address(request)
+
+    def brake():
+        hit(f"card:{hashed(address)}", *settings.KCRY_RATE_CARDS)
+
+    return brake
+
+
+def _card_or_too_many(request, etag, make_card):
+    try:
+        return _card_response(request, etag, make_card)
+    except RateLimited as error:
+        return too_many_answer(request, error)
+
+
 def work_card(request, slug):
     work = get_object_or_404(Work.objects.published().select_related("tear_stats"), slug=slug)
     stats = cards.stats_of(work)
-    return _card_response(
-        request, cards.work_card_etag(work, stats), lambda: cards.work_card(work, stats)
+    brake = _card_brake(request)
+    return _card_or_too_many(
+        request,
+        cards.work_card_etag(work, stats),
+        lambda: cards.work_card(work, stats, before_render=brake),
     )
 
 
@@ -331,6 +359,16 @@ def rating_card(request, username, slug):
         work__slug=slug,
         work__is_published=True,
     )
-    return _card_response(
-        request, cards.rating_card_etag(rating), lambda: cards.rating_card(rating)
+    if rating.member.diary_is_private and request.user != rating.member:
+        # A private diary's ratings are the member's own: no card for others.
+        raise Http404("No such rating card.")
+    brake = _card_brake(request)
+    response = _card_or_too_many(
+        request,
+        cards.rating_card_etag(rating),
+        lambda: cards.rating_card(rating, before_render=brake),
     )
+    if rating.member.diary_is_private:
+        del response["Cache-Control"]
+        patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -23,26 +23,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from kcry_site.web.ratelimit import client_address  # noqa: F401  (named here by settings)
+
 # The order of AXES_LOCKOUT_PARAMETERS in settings, and the setting holding each limit.
 TIERS = (
     "KCRY_LOGIN_MAX_FAILURES",
     "KCRY_LOGIN_MAX_FAILURES_PER_ADDRESS",
     "KCRY_LOGIN_MAX_FAILURES_PER_ACCOUNT",
 )
-
-
-def client_address(request):
-    """The visitor's address: REMOTE_ADDR, or behind KCRY_TRUSTED_PROXIES proxies the
-    X-Forwarded-For entry the outermost trusted proxy added (earlier ones are forgeable)."""
-    hops = settings.KCRY_TRUSTED_PROXIES
-    if hops:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        ]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def attempted_username(request, credentials):

@@ -59,6 +59,20 @@ def hashed(value):
     return hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
+def client_address(request):
+    """The visitor's address: REMOTE_ADDR, or behind KCRY_TRUSTED_PROXIES proxies the
+    X-Forwarded-For entry the outermost trusted proxy added (earlier ones are forgeable)."""
+    hops = settings.KCRY_TRUSTED_PROXIES
+    if hops:
+        forwarded = [
+            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        ]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _lock(key):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -114,7 +114,11 @@ def test_the_sitemap_has_works_people_lists_and_pages_but_nothing_hidden(client,
     EditorialListFactory(slug="draft-list", is_published=False)
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    urls = [loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")]
+    urls = []
+    for section in ET.fromstring(response.content).iter(f"{SITEMAP}loc"):
+        page = client.get(section.text.removeprefix("http://testserver"))
+        assert page.status_code == 200
+        urls += [loc.text for loc in ET.fromstring(page.content).iter(f"{SITEMAP}loc")]
     base = "http://testserver"
     for path in [
         "/",
@@ -257,3 +261,27 @@ def test_titles_and_descriptions_reach_feed_readers_as_text_not_markup(client, f
         # Atom titles are plain text, so they carry the title exactly as typed.
         titles = [entry.findtext(f"{ATOM}title") for entry in root.findall(f"{ATOM}entry")]
         assert any(MARKUP in title for title in titles)
+
+
+@pytest.mark.parametrize("count", [12, 30])
+def test_sitemap_pages_are_bounded_in_urls_and_queries(client, settings, count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog.models import Work
+
+    settings.KCRY_SITEMAP_LIMIT = 10
+    Work.objects.bulk_create(
+        Work(title=f"W{i}", slug=f"w-{i}", is_published=True) for i in range(count)
+    )
+    index = client.get("/sitemap.xml")
+    sections = [loc.text for loc in ET.fromstring(index.content).iter(f"{SITEMAP}loc")]
+    work_pages = [url for url in sections if "sitemap-works.xml" in url]
+    assert len(work_pages) == -(-count // 10)
+    for url in work_pages:
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url.removeprefix("http://testserver"))
+        urls = list(ET.fromstring(page.content).iter(f"{SITEMAP}loc"))
+        assert 0 < len(urls) <= 10
+        assert len(captured) <= 3  # a count and one page of rows, whatever the size
+        assert len(page.content) < 3000

@@ -202,19 +202,17 @@ def test_a_failure_while_storing_rolls_back_every_rating(monkeypatch):
     rate(member, works[0], 1)
     before = figures()
     plan = plan_import(csv_bytes([["title", "tears"]] + [[w.title, "5"] for w in works]))
-    real = services.rating_set
     calls = []
 
-    def failing_third_time(**kwargs):
-        calls.append(kwargs["work"])
-        if len(calls) == 3:
-            raise RuntimeError("database went away")
-        return real(**kwargs)
+    def failing_last_step(changes):
+        # Ratings and figures are written by now: the failure must take them back.
+        calls.append(changes)
+        raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "rating_set", failing_third_time)
+    monkeypatch.setattr(services, "_change_days_many", failing_last_step)
     with pytest.raises(RuntimeError):
         apply_import(member=member, plan=plan)
-    assert len(calls) == 3
+    assert len(calls) == 1
     assert figures() == before
     assert list(Rating.objects.filter(member=member).values_list("work", "tears")) == [
         (works[0].pk, 1)
