@@ -7,10 +7,12 @@ adds the mark through votes' own service, in the comment's transaction.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from catalog.models import Work
 from comments.signals import comment_posted
+from kcry_site.web import versions
 from votes.services import tear_mark_add
 
 
@@ -25,3 +27,34 @@ def comment_moment_marks_a_tear(sender, comment, **kwargs):
     except ValidationError:
         # A moment past the work's runtime stays in the comment but marks nothing.
         pass
+
+
+# Staff edits of the catalog (admin, shell, suggestion approval) change what index pages,
+# work pages and list pages show: every cached anonymous page goes stale (see
+# kcry_site/web/versions.py). Members' votes and suggestions go through the services.
+CATALOG_SHOWN = {
+    "contentnote",
+    "person",
+    "work",
+    "credit",
+    "editoriallist",
+    "listentry",
+    "worknote",
+}
+
+
+def _catalog_shown(sender):
+    meta = getattr(sender, "_meta", None)
+    if meta is None or meta.app_label != "catalog":
+        return False
+    if meta.auto_created:  # a many-to-many table, e.g. an entry's works
+        return True
+    return meta.model_name in CATALOG_SHOWN
+
+
+@receiver(post_save, dispatch_uid="kcry-catalog-saved-pages-stale")
+@receiver(post_delete, dispatch_uid="kcry-catalog-deleted-pages-stale")
+@receiver(m2m_changed, dispatch_uid="kcry-catalog-linked-pages-stale")
+def catalog_changed(sender, **kwargs):
+    if _catalog_shown(sender):
+        versions.bump(versions.SITE)
