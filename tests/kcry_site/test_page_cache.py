@@ -162,3 +162,19 @@ def test_members_never_get_the_anonymous_copy():
     client = Client()
     client.force_login(member)
     assert "Change my rating" in html(client.get(work.get_absolute_url()))
+
+
+@pytest.mark.django_db
+def test_the_cached_ranking_rows_follow_a_new_rating_for_members_too():
+    member = UserFactory()
+    client = Client()
+    client.force_login(member)
+    first, second = WorkFactory(title="Spring Day"), WorkFactory(title="Haru Haru")
+    rate(UserFactory(), first, 3)
+    page = html(client.get(reverse("votes:rankings")))
+    assert "Spring Day" in page and "Haru Haru" not in page
+
+    rate(member, second, 5)
+
+    page = html(client.get(reverse("votes:rankings")))
+    assert "Spring Day" in page and "Haru Haru" in page
