@@ -57,8 +57,11 @@ def current(*scopes):
         found = cache.get_many(keys)
         for key in keys:
             if key not in found:
-                cache.add(key, time.time_ns(), VERSION_SECONDS)
-                found[key] = cache.get(key)
+                start = time.time_ns()
+                added = cache.add(key, start, VERSION_SECONDS)
+                if added is None:  # the cache is unreachable (its errors are ignored)
+                    break
+                found[key] = start if added else cache.get(key)
     except Exception:  # an unreachable cache only costs the page cache
         logger.exception("Could not read page versions")
         found = {}
@@ -66,19 +69,23 @@ def current(*scopes):
 
 
 def _bump_now(keys):
+    """Bump each key; False (and stop) as soon as the cache does not answer, so an
+    outage costs one timeout per write, not one per key."""
     for key in keys:
         try:
-            cache.add(key, time.time_ns(), VERSION_SECONDS)
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, time.time_ns(), VERSION_SECONDS)
+            if cache.incr(key) is None:  # unreachable, errors ignored (django-redis)
+                return False
+        except ValueError:  # missing: start from the clock, newer than any old value
+            if cache.add(key, time.time_ns(), VERSION_SECONDS) is None:
+                return False
         except Exception:
             logger.exception("Could not bump the page version %s", key)
+            return False
+    return True
 
 
 def bump(*scopes):
     """Make the cached pages showing `scopes` stale (None entries are skipped)."""
     keys = [_key(scope) for scope in dict.fromkeys(scopes) if scope]
-    _bump_now(keys)
-    if transaction.get_connection().in_atomic_block:
+    if _bump_now(keys) and transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: _bump_now(keys))
