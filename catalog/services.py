@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kcry_site.web import versions
+
 from .models import (
     ContentNote,
     Credit,
@@ -72,6 +74,7 @@ def content_note_vote(*, member, work, note, present) -> NoteVote:
     if not isinstance(present, bool):
         raise ValidationError(_("A vote on a content note is yes or no."), code="vote")
     with transaction.atomic():
+        versions.bump(versions.work(work.slug))
         row = WorkNote.objects.select_for_update().filter(work=work, note=note).first()
         if row is None:
             staff_set = work.content_notes.filter(pk=note.pk).exists()
@@ -114,6 +117,7 @@ def content_note_vote_withdraw(*, member, work, note) -> bool:
     check_member(member)
     _check_work_and_note(work, note)
     with transaction.atomic():
+        versions.bump(versions.work(work.slug))
         row = WorkNote.objects.select_for_update().filter(work=work, note=note).first()
         if row is None:
             return False
@@ -343,6 +347,7 @@ def suggestion_approve(*, suggestion, staff) -> Work:
     """
     _check_staff(staff)
     with transaction.atomic():
+        versions.bump(versions.SITE)
         suggestion = _lock_pending(suggestion)
         suggestion_check(suggestion=suggestion, decision="approve")
         name = suggestion.artist_or_director

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Work
 from catalog.text import format_moment
-from kcry_site.web import ratelimit
+from kcry_site.web import ratelimit, versions
 from kcry_site.web.ratelimit import RateLimited
 
 from .models import Comment, Flag, MeToo
@@ -97,6 +97,18 @@ def _take_rate_slot(member):
         ) from None
 
 
+def _touch(comment):
+    """Cached pages showing `comment` go stale: its thread's page and members' pages."""
+    versions.bump(versions.PEOPLE, versions.of(comment.target))
+
+
+def _touch_pks(pks):
+    for work_slug, list_slug in Comment.objects.filter(pk__in=pks).values_list(
+        "work__slug", "editorial_list__slug"
+    ):
+        versions.bump(versions.PEOPLE, versions.work(work_slug), versions.editorial_list(list_slug))
+
+
 def _refresh_score(comment_pk):
     metoo, flags = Comment.objects.values_list("metoo_count", "flag_count").get(pk=comment_pk)
     score = wilson_lower_bound(metoo, metoo + flags)
@@ -151,6 +163,7 @@ def comment_post(
         # up the allowance; over it, the exception rolls the new comment back.
         _take_rate_slot(author)
         comment_posted.send(sender=Comment, comment=comment, created=True)
+        versions.bump(versions.PEOPLE, versions.of(target))
     return comment, True
 
 
@@ -187,6 +200,7 @@ def comment_edit(*, comment, member, body, spoiler=False, moment_seconds=None):
         comment.moment_seconds = moment_seconds
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "is_spoiler", "moment_seconds", "edited_at"])
+        _touch(comment)
     return comment
 
 
@@ -199,6 +213,7 @@ def comment_delete(*, comment, member):
     """
     if comment.author_id != member.pk:
         raise PermissionDenied(_("Only the author can delete a comment."))
+    _touch(comment)
     with transaction.atomic():
         if Comment.objects.filter(parent=comment).exists():
             Comment.objects.filter(pk=comment.pk).update(
@@ -270,8 +285,11 @@ def _set_public(pks, moderator, *, public):
         is_public=public, moderated_at=timezone.now(), moderated_by=moderator
     )
     action = "restored" if public else "hidden"
-    for comment in Comment.objects.filter(pk__in=changing).select_related("author"):
+    for comment in Comment.objects.filter(pk__in=changing).select_related(
+        "author", "work", "editorial_list"
+    ):
         comment_moderated.send(sender=Comment, comment=comment, action=action, by=moderator)
+        _touch(comment)
     return len(changing)
 
 
@@ -289,9 +307,11 @@ def _dismiss_flags(pks, moderator):
         .update(dismissed_at=timezone.now(), dismissed_by=moderator)
     )
     flagged = Comment.objects.filter(pk__in=pks, flag_count__gt=0).values_list("pk", flat=True)
-    for comment_pk in list(flagged):
+    flagged = list(flagged)
+    for comment_pk in flagged:
         Comment.objects.filter(pk=comment_pk).update(flag_count=0)
         _refresh_score(comment_pk)
+    _touch_pks(flagged)
     return count
 
 
@@ -349,6 +369,7 @@ def flag_create(*, member, comment, reason, text=""):
             ) from None
         Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
         _refresh_score(comment.pk)
+        _touch(comment)
     return flag
 
 
@@ -373,6 +394,7 @@ def metoo_toggle(*, member, comment, mark=None):
             MeToo.objects.filter(member=member, comment=comment).delete()
             Comment.objects.filter(pk=comment.pk).update(metoo_count=F("metoo_count") - 1)
         count, _score = _refresh_score(comment.pk)
+        _touch(comment)
     return want, count
 
 
@@ -384,6 +406,7 @@ def member_forget(*, member):
     "[deleted]" (its author becomes empty when the account row goes), one without
     disappears. Called when a member account is deleted (see CommentsConfig.ready).
     """
+    versions.bump(versions.SITE)
     with transaction.atomic():
         marked = list(
             MeToo.objects.filter(member=member)

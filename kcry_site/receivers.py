@@ -5,10 +5,12 @@ comments sends comment_posted, and the site (the top layer, which may import bot
 adds the mark through votes' own service, in the comment's transaction.
 """
 
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from catalog.models import Work
 from comments.signals import comment_posted
+from kcry_site.web import versions
 from votes.services import tear_mark_add
 
 
@@ -19,3 +21,34 @@ def comment_moment_marks_a_tear(sender, comment, **kwargs):
     # comment_post checked the moment against the same bound (Work.longest_moment).
     work = Work.objects.get(pk=comment.work_id)
     tear_mark_add(member=comment.author, work=work, at_seconds=comment.moment_seconds)
+
+
+# Staff edits of the catalog (admin, shell, suggestion approval) change what index pages,
+# work pages and list pages show: every cached anonymous page goes stale (see
+# kcry_site/web/versions.py). Members' votes and suggestions go through the services.
+CATALOG_SHOWN = {
+    "contentnote",
+    "person",
+    "work",
+    "credit",
+    "editoriallist",
+    "listentry",
+    "worknote",
+}
+
+
+def _catalog_shown(sender):
+    meta = getattr(sender, "_meta", None)
+    if meta is None or meta.app_label != "catalog":
+        return False
+    if meta.auto_created:  # a many-to-many table, e.g. an entry's works
+        return True
+    return meta.model_name in CATALOG_SHOWN
+
+
+@receiver(post_save, dispatch_uid="kcry-catalog-saved-pages-stale")
+@receiver(post_delete, dispatch_uid="kcry-catalog-deleted-pages-stale")
+@receiver(m2m_changed, dispatch_uid="kcry-catalog-linked-pages-stale")
+def catalog_changed(sender, **kwargs):
+    if _catalog_shown(sender):
+        versions.bump(versions.SITE)

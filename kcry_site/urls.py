@@ -61,12 +61,17 @@ urlpatterns = [
     path("accounts/", include("kcry_site.accounts.urls")),
     path("healthz", health.health, name="health"),
     # An index naming each section's pages; a page holds at most KCRY_SITEMAP_LIMIT URLs.
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,
         {"sitemaps": SITEMAPS},
-        name="django.contrib.sitemaps.views.sitemap",
+        name="sitemap-section",
     ),
     # Django's language switch (the form in base.html's footer); the choice is kept in
     # Django's language cookie. CSRF-exempt on purpose: a token in every page's footer

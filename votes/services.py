@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from catalog.models import EditorialList, Work
 from catalog.services import check_member, check_published_work
 from catalog.text import format_moment
+from kcry_site.web import versions
 
 from .models import (
     TEAR_VALUES,
@@ -141,6 +142,7 @@ def rating_set(*, member, work, tears) -> Rating:
     check_published_work(work)
     _check_tears(tears)
     with transaction.atomic():
+        versions.bump(versions.SITE, versions.work(work.slug))
         stats = _lock_stats(work.pk)
         now = timezone.now()
         rating = Rating.objects.select_for_update().filter(member=member, work=work).first()
@@ -315,6 +317,7 @@ def rating_withdraw(*, member, work) -> bool:
     check_member(member)
     check_published_work(work)
     with transaction.atomic():
+        versions.bump(versions.SITE, versions.work(work.slug))
         if not WorkStats.objects.filter(pk=work.pk).exists():
             return False
         stats = _lock_stats(work.pk)
@@ -330,6 +333,7 @@ def rating_remove(rating):
     """Staff removal of a rating (admin). Unlike rating_withdraw it does not ask the
     member to be active: moderators remove a banned member's ratings too."""
     with transaction.atomic():
+        versions.bump(versions.SITE)
         stats = _lock_stats(rating.work_id)
         locked = Rating.objects.select_for_update().filter(pk=rating.pk).first()
         if locked is not None:
@@ -352,6 +356,7 @@ def reaction_set(*, member, editorial_list, reaction) -> ListReaction | None:
             _("A reaction is one of: %(choices)s.") % {"choices": choices}, code="reaction_choice"
         )
     with transaction.atomic():
+        versions.bump(versions.PEOPLE, versions.editorial_list(editorial_list.slug))
         # Lock the list's counts row first: reactions to one list queue up.
         if not ListReactionCounts.objects.select_for_update().filter(pk=editorial_list.pk).exists():
             ListReactionCounts.objects.get_or_create(editorial_list_id=editorial_list.pk)
@@ -383,6 +388,7 @@ def reaction_set(*, member, editorial_list, reaction) -> ListReaction | None:
 def reaction_remove(answer):
     """Staff removal of a list reaction (admin), whoever gave it."""
     with transaction.atomic():
+        versions.bump(versions.SITE)
         ListReactionCounts.objects.select_for_update().filter(pk=answer.editorial_list_id).first()
         locked = ListReaction.objects.select_for_update().filter(pk=answer.pk).first()
         if locked is not None:
@@ -398,6 +404,7 @@ def member_forget(*, member) -> int:
     counts out, so running twice changes nothing. Returns the number of ratings removed.
     """
     with transaction.atomic():
+        versions.bump(versions.SITE)
         # Lock figures rows in work order so two deletions never wait on each other.
         work_ids = list(
             Rating.objects.filter(member=member)
@@ -490,6 +497,7 @@ def tear_mark_add(*, member, work, at_seconds) -> tuple[TearMark, bool]:
         )
     bucket = tear_bucket_of(at_seconds)
     with transaction.atomic():
+        versions.bump(versions.PEOPLE, versions.work(work.slug))
         try:
             with transaction.atomic():
                 mark = TearMark.objects.create(
@@ -506,6 +514,7 @@ def tear_mark_remove(*, member, work, bucket) -> bool:
     """Take back the member's mark in `bucket`; returns whether there was one."""
     check_member(member)
     with transaction.atomic():
+        versions.bump(versions.PEOPLE, versions.work(work.slug))
         deleted, _kinds = TearMark.objects.filter(member=member, work=work, bucket=bucket).delete()
         if deleted:
             _count_tear(work.pk, bucket, -1)

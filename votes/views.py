@@ -4,25 +4,29 @@ Writes follow the site's convention: POST only, members only, the one error answ
 JSON when the page's script asks (Accept: application/json), else a redirect back.
 """
 
+import hashlib
 import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from catalog.models import EditorialList, Work
 from catalog.selectors import guarded_work_ids
 from catalog.text import format_moment, parse_moment
+from kcry_site.web import versions
 from kcry_site.web.answers import error_answer, json_answer, wants_json
 from kcry_site.web.decorators import members_only
 from kcry_site.web.pagination import paginate
@@ -282,6 +286,14 @@ class RankingView(TemplateView):
         rows = rows_of(page)
         query = self.request.GET.copy()
         query.pop("page", None)
+        guarded = guarded_work_ids(self.request.user, [row.work for row in rows])
+        rows_context = {
+            "rows": rows,
+            "page_obj": page,
+            "form": form,
+            "guarded_ids": guarded,
+            "filter_query": query.urlencode(),
+        }
         return super().get_context_data(
             form=form,
             order=form.chosen_order,
@@ -289,9 +301,7 @@ class RankingView(TemplateView):
             decades=Work.objects.published().decades(),
             kinds=Work.Kind.choices,
             page_obj=page,
-            rows=rows,
-            guarded_ids=guarded_work_ids(self.request.user, [row.work for row in rows]),
-            filter_query=query.urlencode(),
+            rows_html=ranking_rows_html(rows_context),
             m=settings.KCRY_RANKING_MIN_RATINGS,
             # The C the stored scores use (refreshed at most KCRY_RANKING_BASELINE_MAX_AGE
             # ago), for the explanation under the tabs.
@@ -300,6 +310,38 @@ class RankingView(TemplateView):
             rising_weight=settings.KCRY_RISING_WEIGHT,
             **kwargs,
         )
+
+
+def ranking_rows_html(context):
+    """The rankings' rows, rendered once per site version, page, filters, language and
+    folded posters (the one part that differs between members), then kept in the cache.
+
+    Any write that changes a row (a rating, a staff edit) bumps the site version.
+    """
+    page, guarded = context["page_obj"], context["guarded_ids"]
+    key = (
+        "rankings-rows:"
+        + hashlib.sha256(
+            "|".join(
+                [
+                    versions.current(versions.SITE),
+                    get_language() or "",
+                    context["filter_query"],
+                    str(page.number),
+                    ",".join(map(str, sorted(guarded))),
+                ]
+            ).encode()
+        ).hexdigest()
+    )
+    html = cache.get(key)
+    if html is None:
+        labels = dict(Work.Kind.choices)  # one gettext per kind, not per row
+        for row in context["rows"]:
+            row.work.kind_label = labels.get(row.work.kind, row.work.kind)
+        context["folded_label"] = _("Poster folded: content note")
+        html = render_to_string("votes/_ranking_rows.html", context)
+        cache.set(key, str(html), settings.KCRY_FRAGMENT_CACHE_SECONDS)
+    return mark_safe(html)
 
 
 # --- share cards --------------------------------------------------------------------------

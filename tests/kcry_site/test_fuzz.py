@@ -143,6 +143,8 @@ ARGS = {
     "member-data-json": lambda site: [site.member.username],
     "member-data-csv": lambda site: [site.member.username, "ratings"],
     "member-data-import": lambda site: [site.member.username],
+    "member-data-import-matched": lambda site: [site.member.username],
+    "sitemap-section": lambda site: ["works"],
     "votes:rate": lambda site: [site.work.slug],
     "votes:react": lambda site: [site.editorial_list.slug],
     "member": lambda site: [site.member.username],

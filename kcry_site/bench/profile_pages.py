@@ -1,0 +1,109 @@
+"""Time members' pages in-process against a bare view, and profile them.
+
+    DEBUG=1 KCRY_BENCH_VIEW=1 DATABASE_URL=sqlite:////tmp/kcry-profile.sqlite3 \\
+        python -m kcry_site.bench.profile_pages [--build] [--profile rankings]
+
+--build migrates and fills the database (2,000 works, 2,000 members, 50,000 ratings).
+Each page is requested by a signed-in member through Django's test client (middleware,
+session, the member read, the view and the template), page cache off as for members;
+the figure is the median of the runs, in milliseconds. The ratio is to /bench/bare
+requested the same way.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+
+import django
+
+
+def setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kcry_site.settings")
+    django.setup()
+
+
+def build():
+    from django.core.management import call_command
+
+    from kcry_site.bench.populate import build_community
+
+    call_command("migrate", verbosity=0)
+    build_community(works=2000, members=2000, comments=3000, ratings=50_000, per_member=25)
+
+
+def pages():
+    from django.contrib.auth import get_user_model
+
+    from catalog.models import Work
+    from kcry_site.bench.populate import LIST_SLUG, THREAD_WORK_SLUG
+
+    member = get_user_model().objects.filter(username__startswith="bench").order_by("pk").first()
+    query = Work.objects.filter(is_published=True).order_by("pk").values_list("title", flat=True)
+    word = query.first().split()[0]
+    return member, {
+        "bare": "/bench/bare",
+        "rankings": "/rankings/",
+        "works index": "/works/",
+        "work (500 comments)": f"/works/{THREAD_WORK_SLUG}/",
+        "list": f"/lists/{LIST_SLUG}/",
+        "search": f"/search/?q={word}",
+        "member diary": f"/u/{member.get_username()}/",
+    }
+
+
+def timed(client, path, runs):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            raise RuntimeError(f"{path} answered {response.status_code}")
+    return statistics.median(times)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", action="store_true")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--profile", help="a page name to profile with cProfile")
+    args = parser.parse_args(argv)
+    setup()
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    if args.build:
+        build()
+    member, paths = pages()
+    client = Client()
+    client.force_login(member)
+    with override_settings(
+        ALLOWED_HOSTS=["*"], SECURE_SSL_REDIRECT=False, DEBUG=False, CACHE_MIDDLEWARE_SECONDS=0
+    ):
+        if args.profile:
+            path = paths[args.profile]
+            client.get(path)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(5):
+                client.get(path)
+            profiler.disable()
+            stats = pstats.Stats(profiler, stream=sys.stdout)
+            stats.sort_stats("cumulative").print_stats(45)
+            stats.sort_stats("tottime").print_stats(25)
+            return
+        for path in paths.values():
+            client.get(path)  # warm up: templates loaded, caches filled
+        bare = timed(client, paths["bare"], args.runs * 4)
+        print(f"{'page':<22} {'ms':>8} {'× bare':>8}")
+        for name, path in paths.items():
+            ms = bare if name == "bare" else timed(client, path, args.runs)
+            print(f"{name:<22} {ms:8.2f} {ms / bare:8.1f}")
+
+
+if __name__ == "__main__":
+    main()
