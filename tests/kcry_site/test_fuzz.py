@@ -144,6 +144,7 @@ ARGS = {
     "member-data-csv": lambda site: [site.member.username, "ratings"],
     "member-data-import": lambda site: [site.member.username],
     "votes:rate": lambda site: [site.work.slug],
+    "votes:rate-later": lambda site: [site.work.slug],
     "votes:react": lambda site: [site.editorial_list.slug],
     "member": lambda site: [site.member.username],
     "compare-pick": lambda site: [site.member.username],
