@@ -16,7 +16,6 @@ from catalog.models import ListEntry
 from catalog.text import format_moment
 
 from .models import (
-    REACTION_EMOJI,
     ListReaction,
     ListReactionCounts,
     Rating,
@@ -170,7 +169,6 @@ def list_community(request, editorial_list):
             {
                 "value": choice.value,
                 "label": choice.label,
-                "emoji": REACTION_EMOJI[choice],
                 "count": counts[choice],
                 "mine": own == choice.value,
             }

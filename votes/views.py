@@ -342,6 +342,8 @@ def react_to_list(request, slug):
                 "reaction": answer.reaction if answer else None,
                 "message": note,
                 "counts": {choice.value: counts[choice] for choice in counts},
+                "total_text": ngettext("%(n)s reaction", "%(n)s reactions", sum(counts.values()))
+                % {"n": sum(counts.values())},
             }
         )
     messages.success(request, note)

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.factories import UserFactory, WorkFactory
-from votes.models import Rating
+from tests.factories import EditorialListFactory, UserFactory, WorkFactory
+from votes.models import ListReaction, Rating
 
 from .test_catalog_flows import JS_ON_AND_OFF, admin_log_in
 
@@ -190,3 +190,24 @@ def test_members_comment_with_a_spoiler_reply_and_flag_and_staff_hide_it(
     expect(visitor.locator("#comments")).not_to_contain_text("umbrella scene")
     expect(visitor.locator("#comments")).to_contain_text("hidden by the moderators")
     expect(visitor.locator("#comments")).to_contain_text("pause the video")
+
+
+@JS_ON_AND_OFF
+def test_a_member_reacts_to_a_list_and_takes_it_back(live_server, transactional_db, new_page, js):
+    EditorialListFactory(slug="feel", title="Sad songs")
+    UserFactory(username="mina")
+    page = new_page(js=js)
+    log_in(page, live_server, "mina", "/lists/feel/")
+    mark_page(page, js)
+    section = page.locator("#reactions")
+    moved = section.locator("button[name=reaction][value=moved]")
+    moved.click()
+    expect(moved).to_have_attribute("aria-pressed", "true")
+    expect(moved.locator(".reaction-count")).to_have_text("1")
+    expect(section).to_contain_text("1 reaction")
+    moved.click()  # the same reaction again takes it back
+    expect(moved).to_have_attribute("aria-pressed", "false")
+    expect(moved.locator(".reaction-count")).to_have_text("0")
+    expect(section).to_contain_text("0 reactions")
+    assert same_page(page) == js
+    assert not ListReaction.objects.exists()

@@ -166,12 +166,35 @@ def test_list_reaction_form_and_counts(client, member):
     assert response.redirect_chain == [("/lists/feel/#reactions", 302)]
     html = response.content.decode()
     assert "How does this article make you feel?" in html
-    assert "(your reaction)" in html
+    assert 'value="sobbing" class="reaction" aria-pressed="true"' in html
     assert ListReaction.objects.get(member=member, editorial_list=editorial_list).reaction == (
         "sobbing"
     )
     answer = client.post("/lists/feel/reaction/", {"reaction": "moved"}, **JSON).json()
     assert answer["counts"]["moved"] == 1 and answer["counts"]["sobbing"] == 0
+    assert answer["total_text"] == "1 reaction"
+
+
+def test_pressing_your_reaction_again_takes_it_back(client, member):
+    EditorialListFactory(slug="feel")
+    client.post("/lists/feel/reaction/", {"reaction": "moved"})
+    answer = client.post("/lists/feel/reaction/", {"reaction": "moved"}, **JSON).json()
+    assert answer["reaction"] is None and answer["counts"]["moved"] == 0
+    assert answer["total_text"] == "0 reactions"
+    assert not ListReaction.objects.exists()
+    html = client.post("/lists/feel/reaction/", {"reaction": "moved"}, follow=True)
+    assert 'value="moved" class="reaction" aria-pressed="true"' in html.content.decode()
+
+
+def test_reactions_show_drawn_marks_not_emoji(client, member):
+    """Emoji showed as empty boxes where the system has no emoji font."""
+    EditorialListFactory(slug="feel")
+    for who in (client, Client()):
+        html = who.get("/lists/feel/").content.decode()
+        section = html[html.index('<section class="reactions"') :]
+        section = section[: section.index("</section>")]
+        assert section.count('<svg class="reaction-icon"') == 5
+        assert not any(ord(ch) >= 0x1F000 for ch in section)
 
 
 def test_bad_reactions_unknown_lists_and_anonymous_reactions(client):
