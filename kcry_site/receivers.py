@@ -1,17 +1,26 @@
 """The site's glue between apps that must not import each other.
 
+A tear rating picked while logged out waits in the session (votes.views.PENDING_RATING)
+and is saved when the visitor logs in or signs up.
+
 A comment with a tear moment counts as its author's "I cried here" mark at that moment:
 comments sends comment_posted, and the site (the top layer, which may import both)
 adds the mark through votes' own service, in the comment's transaction.
 """
 
+from django.contrib import messages
+from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ValidationError
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from catalog.models import Work
 from comments.signals import comment_posted
 from kcry_site.web import versions
-from votes.services import tear_mark_add
+from votes.models import Tears
+from votes.services import rating_set, tear_mark_add
+from votes.views import PENDING_RATING
 
 
 @receiver(comment_posted, dispatch_uid="kcry-comment-moment-is-a-tear-mark")
@@ -52,3 +61,25 @@ def _catalog_shown(sender):
 def catalog_changed(sender, **kwargs):
     if _catalog_shown(sender):
         versions.bump(versions.SITE)
+
+
+@receiver(user_logged_in, dispatch_uid="kcry-save-the-rating-picked-before-log-in")
+def save_pending_rating(sender, request, user, **kwargs):
+    session = getattr(request, "session", None)
+    pending = session.pop(PENDING_RATING, None) if session is not None else None
+    if not isinstance(pending, dict):
+        return
+    work = Work.objects.published().filter(slug=str(pending.get("work", ""))).first()
+    tears = pending.get("tears")
+    if work is None or tears not in Tears.values:
+        return
+    try:
+        rating = rating_set(member=user, work=work, tears=tears)
+    except ValidationError:
+        return
+    messages.success(
+        request,
+        _("Your rating was saved: %(title)s, %(tears)s – %(label)s.")
+        % {"title": work.title, "tears": rating.tears, "label": Tears(rating.tears).label},
+        fail_silently=True,
+    )

@@ -16,7 +16,6 @@ from catalog.models import ListEntry
 from catalog.text import format_moment
 
 from .models import (
-    REACTION_EMOJI,
     ListReaction,
     ListReactionCounts,
     Rating,
@@ -63,6 +62,18 @@ def histogram_bars(stats):
 
 
 UNREAD = object()
+RATING_UNDO = "rating_undo"  # session key: what the next page's "Undo" button restores
+
+
+def _undo_offer(request, work):
+    """{"previous": tears or None} once, on the page right after a rating changed
+    without JavaScript; else None."""
+    session = getattr(request, "session", None)
+    offer = session.get(RATING_UNDO) if session is not None else None
+    if not offer or offer.get("work") != work.slug:
+        return None
+    del session[RATING_UNDO]
+    return {"previous": offer.get("previous")}
 
 
 def rating_panel(request, work, own=UNREAD):
@@ -77,6 +88,7 @@ def rating_panel(request, work, own=UNREAD):
         user.is_authenticated and WatchlistEntry.objects.filter(member=user, work=work).exists()
     )
     return {
+        "undo": _undo_offer(request, work) if user.is_authenticated else None,
         "on_watchlist": on_watchlist,
         "work": work,
         "stats": stats,
@@ -157,7 +169,6 @@ def list_community(request, editorial_list):
             {
                 "value": choice.value,
                 "label": choice.label,
-                "emoji": REACTION_EMOJI[choice],
                 "count": counts[choice],
                 "mine": own == choice.value,
             }

@@ -345,7 +345,8 @@ def _count_reaction(list_id, reaction, sign):
 
 
 def reaction_set(*, member, editorial_list, reaction) -> ListReaction | None:
-    """Set `member`'s reaction to a list; an empty reaction removes it (returns None)."""
+    """Set `member`'s reaction to a list; an empty reaction, or the member's current
+    reaction given again, removes it (returns None): a reaction button toggles."""
     check_member(member)
     if not isinstance(editorial_list, EditorialList) or not editorial_list.is_published:
         raise ValidationError(_("There is no such list."), code="unknown_list")
@@ -367,7 +368,7 @@ def reaction_set(*, member, editorial_list, reaction) -> ListReaction | None:
             .first()
         )
         if current is not None and current.reaction == reaction:
-            return current
+            reaction = ""  # the same reaction again takes it back
         if current is not None:
             _count_reaction(editorial_list.pk, current.reaction, -1)
             if not reaction:

@@ -6,6 +6,7 @@ app_name = "votes"
 
 urlpatterns = [
     path("works/<slug:slug>/rating/", views.rate_work, name="rate"),
+    path("works/<slug:slug>/rating/later/", views.rate_later, name="rate-later"),
     path("works/<slug:slug>/tears/", views.tear_add, name="tear-add"),
     path("works/<slug:slug>/tears/remove/", views.tear_remove, name="tear-remove"),
     path("api/works/<slug:slug>/tears/", api.work_tears, name="api-tears"),

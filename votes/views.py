@@ -6,10 +6,12 @@ JSON when the page's script asks (Accept: application/json), else a redirect bac
 
 import hashlib
 import re
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -17,8 +19,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
@@ -71,9 +74,41 @@ def reaction_brake(request, back):
 # --- rating a work ----------------------------------------------------------------------
 
 
+PENDING_RATING = "pending_rating"  # session key: a rating chosen before logging in
+
+
+def keep_anonymous_rating(view):
+    """A visitor who picks a tear value before logging in keeps it: the choice waits in
+    the session ({work, tears}) and is saved once they log in (kcry_site.receivers)."""
+
+    @wraps(view)
+    def wrapped(request, **kwargs):
+        if not request.user.is_authenticated:
+            raw = (request.POST.get("tears") or "").strip()
+            if TEARS_PATTERN.fullmatch(raw):
+                request.session[PENDING_RATING] = {"work": kwargs["slug"], "tears": int(raw)}
+        return view(request, **kwargs)
+
+    return wrapped
+
+
+def rating_texts(stats):
+    """The panel's sentences whose wording depends on the figures (plurals), so the
+    page's script can update the panel from the JSON figures in any language."""
+    return {
+        "count": ngettext("%(n)s rating", "%(n)s ratings", stats.n) % {"n": stats.n},
+        "total": ngettext("%(n)s tissue in all", "%(n)s tissues in all", stats.total)
+        % {"n": stats.total},
+    }
+
+
 @require_POST
+@keep_anonymous_rating
 @members_only(
-    back=_work_page, message=gettext_lazy("Log in to rate works; you will come back here.")
+    back=_work_page,
+    message=gettext_lazy(
+        "Log in to rate works; your choice is kept and saved once you are logged in."
+    ),
 )
 def rate_work(request, slug):
     work = get_object_or_404(Work.objects.published(), slug=slug)
@@ -82,19 +117,27 @@ def rate_work(request, slug):
     if raw is None:
         return error_answer(request, 400, _("tears: missing (0 to 5, or empty to withdraw)."), back)
     raw = raw.strip()
+    if raw and not TEARS_PATTERN.fullmatch(raw):
+        return error_answer(
+            request,
+            400,
+            _("tears: “%(raw)s” is not a tear rating; choose 0 to 5 tissues.") % {"raw": raw[:20]},
+            back,
+        )
     if refused := reaction_brake(request, back):
         return refused
+    # What the rating was before this write: the "Undo" button puts it back.
+    previous = (
+        Rating.objects.filter(member=request.user, work=work)
+        .values_list("tears", flat=True)
+        .first()
+    )
     rating = None
     try:
         if raw == "":
             removed = services.rating_withdraw(member=request.user, work=work)
             note = _("Your rating was withdrawn.") if removed else _("You had not rated this work.")
         else:
-            if not TEARS_PATTERN.fullmatch(raw):
-                raise ValidationError(
-                    _("tears: “%(raw)s” is not a tear rating; choose 0 to 5 tissues.")
-                    % {"raw": raw[:20]}
-                )
             rating = services.rating_set(member=request.user, work=work, tears=int(raw))
             note = _("You rated %(title)s: %(tears)s – %(label)s.") % {
                 "title": work.title,
@@ -110,6 +153,7 @@ def rate_work(request, slug):
         note = " ".join(
             [note, _("It is on your watchlist: take it off with the button under your rating.")]
         )
+    now = rating.tears if rating else None
     if wants_json(request):
         # The services leave the figures they wrote on `work`, and the rating is known:
         # the panel needs nothing read again.
@@ -117,14 +161,55 @@ def rate_work(request, slug):
         return json_answer(
             {
                 "work": work.slug,
-                "tears": rating.tears if rating else None,
+                "tears": now,
+                "previous": previous,
                 "message": note,
                 "stats": selectors.stats_json(panel["stats"]),
+                "texts": rating_texts(panel["stats"]),
                 "html": render_to_string("votes/_work_rating.html", panel, request=request),
             }
         )
+    if previous != now:
+        # Without JavaScript the page after the redirect offers the same "Undo".
+        request.session[selectors.RATING_UNDO] = {"work": work.slug, "previous": previous}
     messages.success(request, note)
     return redirect(f"{back}#tear-rating")
+
+
+def _same_origin(request):
+    """Whether the request came from one of our own pages (a click, not a link from
+    elsewhere): the browser's Sec-Fetch-Site, else the Referer's host."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site == "same-origin"
+    referer = request.headers.get("Referer", "")
+    return bool(referer) and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+@require_GET
+def rate_later(request, slug):
+    """A visitor's pick from the rating panel (anonymous pages carry no form token, so
+    this is a GET that changes nothing but the visitor's own session): remember it and
+    send them to log in; kcry_site.receivers saves it once they are in. A link from
+    another site only leads to the log-in page, so nobody can plant a rating."""
+    work = get_object_or_404(Work.objects.published(), slug=slug)
+    back = f"{work.get_absolute_url()}#tear-rating"
+    raw = (request.GET.get("tears") or "").strip()
+    if not TEARS_PATTERN.fullmatch(raw):
+        return error_answer(request, 400, _("tears: choose 0 to 5 tissues."), back)
+    if request.user.is_authenticated:
+        # Logged in meanwhile (another tab): the panel on the page takes one click.
+        return redirect(back)
+    if _same_origin(request):
+        request.session[PENDING_RATING] = {"work": work.slug, "tears": int(raw)}
+        messages.info(
+            request,
+            _("Log in or sign up and your rating (%(tears)s – %(label)s) is saved.")
+            % {"tears": raw, "label": Tears(int(raw)).label},
+        )
+    return redirect_to_login(back)
 
 
 # --- watchlist ("tissues ready") ----------------------------------------------------------
@@ -268,6 +353,8 @@ def react_to_list(request, slug):
                 "reaction": answer.reaction if answer else None,
                 "message": note,
                 "counts": {choice.value: counts[choice] for choice in counts},
+                "total_text": ngettext("%(n)s reaction", "%(n)s reactions", sum(counts.values()))
+                % {"n": sum(counts.values())},
             }
         )
     messages.success(request, note)

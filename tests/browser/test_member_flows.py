@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.factories import UserFactory, WorkFactory
-from votes.models import Rating
+from tests.factories import EditorialListFactory, UserFactory, WorkFactory
+from votes.models import ListReaction, Rating
 
 from .test_catalog_flows import JS_ON_AND_OFF, admin_log_in
 
@@ -23,6 +23,26 @@ def log_in(page, live_server, username, next_path):
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
     expect(page.locator(".account-nav")).to_contain_text(username)
+
+
+@JS_ON_AND_OFF
+def test_a_visitor_picks_a_rating_logs_in_and_it_is_saved(
+    live_server, transactional_db, new_page, js
+):
+    work = WorkFactory(title="Haru Haru", slug="haru-haru", kind="mv")
+    UserFactory(username="mina")
+    page = new_page(js=js)
+    page.goto(live_server.url + work.get_absolute_url())
+    panel = page.locator("#tear-rating")
+    panel.locator("button[name=tears]", has_text="Crying").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    page.get_by_label("Username").fill("mina")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/works/haru-haru/"))
+    expect(page.get_by_text("Your rating was saved: Haru Haru, 4 – Crying.")).to_be_visible()
+    expect(panel.locator("legend")).to_have_text("Your rating: 4 – Crying")
+    assert Rating.objects.get(member__username="mina", work=work).tears == 4
 
 
 def mark_page(page, js):
@@ -55,28 +75,43 @@ def test_newcomer_signs_up_rates_changes_the_rating_and_sees_the_diary(
     expect(page).to_have_url(re.compile(r"/works/haru-haru/"))
     expect(page.locator(".account-nav")).to_contain_text("newcomer")
 
-    # Rate with the mouse: three tissues.
+    # Rate with one click: three tissues, saved at once.
     mark_page(page, js)
-    panel.locator("label[for=tears-3]").click()
-    panel.get_by_role("button", name="Save my rating").click()
+    choice = panel.locator("button[name=tears]")
+    choice.filter(has_text="Teary").click()
     expect(panel.locator("legend")).to_have_text("Your rating: 3 – Teary")
     expect(panel.locator(".tear-histogram tr", has_text="3 · Teary")).to_contain_text("1 (100%)")
+    expect(panel.locator(".tear-score")).to_contain_text("3.00")
+    expect(panel.locator(".tear-score")).to_contain_text("1 rating")
+    expect(choice.filter(has_text="Teary")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_text("You rated Haru Haru: 3 – Teary.")).to_be_visible()
     assert same_page(page) == js  # JavaScript: no reload; without: the form posted and came back
+    assert Rating.objects.get(member__username="newcomer", work=work).tears == 3
 
-    # Change it with the keyboard alone: arrow to four tissues, tab to the button, Enter.
-    page.locator("#tears-3").focus()
-    page.keyboard.press("ArrowRight")
-    expect(page.locator("#tears-4")).to_be_checked()
-    expect(page.locator("#tears-4")).to_be_focused()
+    # Change it with the keyboard alone: tab to four tissues, Enter.
+    choice.filter(has_text="Teary").focus()
     page.keyboard.press("Tab")
-    expect(panel.get_by_role("button", name="Change my rating")).to_be_focused()
+    expect(choice.filter(has_text="Crying")).to_be_focused()
     page.keyboard.press("Enter")
     expect(panel.locator("legend")).to_have_text("Your rating: 4 – Crying")
     expect(panel.locator(".tear-histogram tr", has_text="4 · Crying")).to_contain_text("1 (100%)")
     expect(panel.locator(".tear-histogram tr", has_text="3 · Teary")).to_contain_text("0 (0%)")
     assert same_page(page) == js
     assert Rating.objects.get(member__username="newcomer", work=work).tears == 4
+
+    # Undo puts the three tissues back.
+    panel.get_by_role("button", name="Undo").click()
+    expect(panel.locator("legend")).to_have_text("Your rating: 3 – Teary")
+    expect(panel.locator(".tear-histogram tr", has_text="4 · Crying")).to_contain_text("0 (0%)")
+    assert same_page(page) == js
+    assert Rating.objects.get(member__username="newcomer", work=work).tears == 3
+    # Undo also works after a change from the restored value.
+    choice.filter(has_text="Sobbing").click()
+    expect(panel.locator("legend")).to_have_text("Your rating: 5 – Sobbing")
+    panel.get_by_role("button", name="Undo").click()
+    expect(panel.locator("legend")).to_have_text("Your rating: 3 – Teary")
+    choice.filter(has_text="Crying").click()
+    expect(panel.locator("legend")).to_have_text("Your rating: 4 – Crying")
 
     # The tear diary, from the name in the header.
     page.locator(".account-nav").get_by_role("link", name="newcomer").click()
@@ -155,3 +190,24 @@ def test_members_comment_with_a_spoiler_reply_and_flag_and_staff_hide_it(
     expect(visitor.locator("#comments")).not_to_contain_text("umbrella scene")
     expect(visitor.locator("#comments")).to_contain_text("hidden by the moderators")
     expect(visitor.locator("#comments")).to_contain_text("pause the video")
+
+
+@JS_ON_AND_OFF
+def test_a_member_reacts_to_a_list_and_takes_it_back(live_server, transactional_db, new_page, js):
+    EditorialListFactory(slug="feel", title="Sad songs")
+    UserFactory(username="mina")
+    page = new_page(js=js)
+    log_in(page, live_server, "mina", "/lists/feel/")
+    mark_page(page, js)
+    section = page.locator("#reactions")
+    moved = section.locator("button[name=reaction][value=moved]")
+    moved.click()
+    expect(moved).to_have_attribute("aria-pressed", "true")
+    expect(moved.locator(".reaction-count")).to_have_text("1")
+    expect(section).to_contain_text("1 reaction")
+    moved.click()  # the same reaction again takes it back
+    expect(moved).to_have_attribute("aria-pressed", "false")
+    expect(moved.locator(".reaction-count")).to_have_text("0")
+    expect(section).to_contain_text("0 reactions")
+    assert same_page(page) == js
+    assert not ListReaction.objects.exists()

@@ -146,6 +146,7 @@ ARGS = {
     "member-data-import-matched": lambda site: [site.member.username],
     "sitemap-section": lambda site: ["works"],
     "votes:rate": lambda site: [site.work.slug],
+    "votes:rate-later": lambda site: [site.work.slug],
     "votes:react": lambda site: [site.editorial_list.slug],
     "member": lambda site: [site.member.username],
     "compare-pick": lambda site: [site.member.username],

@@ -186,6 +186,20 @@ def test_reactions_one_per_member_with_stored_counts():
     assert (counts.moved, counts.sobbing) == (1, 0)
 
 
+def test_the_same_reaction_again_takes_it_back():
+    editorial_list = EditorialListFactory()
+    member = UserFactory()
+    services.reaction_set(member=member, editorial_list=editorial_list, reaction="moved")
+    services.reaction_set(member=UserFactory(), editorial_list=editorial_list, reaction="moved")
+    again = services.reaction_set(member=member, editorial_list=editorial_list, reaction="moved")
+    assert again is None
+    assert not ListReaction.objects.filter(member=member).exists()
+    assert ListReactionCounts.objects.get(pk=editorial_list.pk).moved == 1
+    # and a third click gives it again
+    services.reaction_set(member=member, editorial_list=editorial_list, reaction="moved")
+    assert ListReactionCounts.objects.get(pk=editorial_list.pk).moved == 2
+
+
 @pytest.mark.parametrize("reaction", ["angry", "SOBBING", "x" * 100])
 def test_unknown_reactions_are_refused(reaction):
     editorial_list = EditorialListFactory()

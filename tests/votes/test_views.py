@@ -51,7 +51,11 @@ def test_json_write_answers_figures_and_the_fresh_panel(client, member, work):
     assert answer["tears"] == 4
     assert answer["stats"]["count"] == 2
     assert answer["stats"]["histogram"] == {"0": 0, "1": 0, "2": 1, "3": 0, "4": 1, "5": 0}
-    assert 'id="tears-4" value="4" checked' in answer["html"]
+    assert answer["previous"] is None  # "Undo" withdraws a first rating
+    assert 'value="4" class="tissue-choice" aria-pressed="true"' in answer["html"]
+    assert answer["texts"] == {"count": "2 ratings", "total": "6 tissues in all"}
+    changed = client.post(url(work), {"tears": "1"}, **JSON).json()
+    assert (changed["previous"], changed["tears"]) == (4, 1)
     withdrawn = client.post(url(work), {"tears": ""}, **JSON).json()
     assert withdrawn["tears"] is None
     assert withdrawn["stats"]["count"] == 1
@@ -116,9 +120,9 @@ def test_work_page_shows_score_count_histogram_and_own_rating(client, member, wo
     rate(member, work, 2)
     html = client.get(work.get_absolute_url()).content.decode()
     assert "4 ratings" in html
-    assert "5 · Sobbing" in html and "(50%)" in html  # two of four
+    assert "5 · Sobbing" in html and "(<span data-bar-percent>50</span>%)" in html  # two of four
     assert "Your rating: 2 – One tear" in html
-    assert 'value="2" checked' in html
+    assert 'value="2" class="tissue-choice" aria-pressed="true"' in html
     assert "Withdraw my rating" in html
     assert "votes/rating.js" in html
 
@@ -127,7 +131,9 @@ def test_work_page_asks_visitors_to_log_in_to_rate(client, work):
     html = client.get(work.get_absolute_url()).content.decode()
     assert "No ratings yet." in html
     assert "/accounts/login/?next=/works/haru-haru/" in html
-    assert 'name="tears"' not in html
+    # Visitors may pick a value: a GET form (no token on anonymous pages) that keeps it.
+    assert '<form class="tear-form" method="get" action="/works/haru-haru/rating/later/">' in html
+    assert "csrfmiddlewaretoken" not in html
 
 
 def test_list_page_shows_editors_and_community_positions(client):
@@ -160,12 +166,35 @@ def test_list_reaction_form_and_counts(client, member):
     assert response.redirect_chain == [("/lists/feel/#reactions", 302)]
     html = response.content.decode()
     assert "How does this article make you feel?" in html
-    assert "(your reaction)" in html
+    assert 'value="sobbing" class="reaction" aria-pressed="true"' in html
     assert ListReaction.objects.get(member=member, editorial_list=editorial_list).reaction == (
         "sobbing"
     )
     answer = client.post("/lists/feel/reaction/", {"reaction": "moved"}, **JSON).json()
     assert answer["counts"]["moved"] == 1 and answer["counts"]["sobbing"] == 0
+    assert answer["total_text"] == "1 reaction"
+
+
+def test_pressing_your_reaction_again_takes_it_back(client, member):
+    EditorialListFactory(slug="feel")
+    client.post("/lists/feel/reaction/", {"reaction": "moved"})
+    answer = client.post("/lists/feel/reaction/", {"reaction": "moved"}, **JSON).json()
+    assert answer["reaction"] is None and answer["counts"]["moved"] == 0
+    assert answer["total_text"] == "0 reactions"
+    assert not ListReaction.objects.exists()
+    html = client.post("/lists/feel/reaction/", {"reaction": "moved"}, follow=True)
+    assert 'value="moved" class="reaction" aria-pressed="true"' in html.content.decode()
+
+
+def test_reactions_show_drawn_marks_not_emoji(client, member):
+    """Emoji showed as empty boxes where the system has no emoji font."""
+    EditorialListFactory(slug="feel")
+    for who in (client, Client()):
+        html = who.get("/lists/feel/").content.decode()
+        section = html[html.index('<section class="reactions"') :]
+        section = section[: section.index("</section>")]
+        assert section.count('<svg class="reaction-icon"') == 5
+        assert not any(ord(ch) >= 0x1F000 for ch in section)
 
 
 def test_bad_reactions_unknown_lists_and_anonymous_reactions(client):
@@ -223,7 +252,7 @@ def test_work_panel_leads_with_what_members_gave_not_the_ranking_score(client, s
     rate(UserFactory(), work, 1)
     html = client.get(work.get_absolute_url()).content.decode()
     panel = html[html.index('class="tear-score"') :]
-    assert "<strong>1.00</strong>" in panel[:200]
+    assert '<strong data-stat="mean">1.00</strong>' in panel[:200]
     assert "average tissues" in panel[:300] and "1 rating" in panel[:400]
     assert "community score" not in html
 
