@@ -83,9 +83,14 @@ def test_a_successful_log_in_resets_the_failure_count(client, settings):
     assert ok.status_code == 302
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(client):
+def test_password_reset_sends_a_link_that_sets_a_new_password(
+    client, django_capture_on_commit_callbacks
+):
     UserFactory(username="mina", email="mina@example.com")
-    response = client.post("/accounts/password_reset/", {"email": "mina@example.com"})
+    # The mail is queued once the request's work commits, then written by the task.
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = client.post("/accounts/password_reset/", {"email": "mina@example.com"})
+    assert len(queued) == 1
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
