@@ -344,6 +344,10 @@ KCRY_CARD_MAX_AGE = env.int("KCRY_CARD_MAX_AGE", default=0)
 # runs them and beat (`celery -A kcry_site beat`) starts the periodic jobs below.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Nothing is ever sent to it; the in-memory transport keeps Celery from reaching for a
+    # broker on localhost.
+    CELERY_BROKER_URL = "memory://localhost/"
 # An eager task that fails (a mail server down) is logged, not raised into the request.
 CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=False)
 CELERY_TASK_IGNORE_RESULT = True
