@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -198,6 +199,10 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kcry <noreply@localhost>")
+# Where links in e-mail point (mail is written by the task queue, outside any request).
+KCRY_SITE_URL = env.str("KCRY_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# An unsubscribe link in a mail works this long (seconds).
+KCRY_UNSUBSCRIBE_MAX_AGE = env.int("KCRY_UNSUBSCRIBE_MAX_AGE", default=90 * 24 * 3600)
 
 # --- kcry's own tunables -------------------------------------------------------------
 # Largest poster upload accepted, in bytes and in pixels (width x height).
@@ -340,6 +345,49 @@ KCRY_CARD_MAX_AGE = env.int("KCRY_CARD_MAX_AGE", default=0)
 # Rating cards (one per member × work) stay in the cache only this long, so a crawl of
 # them cannot flood it; 0 keeps none.
 KCRY_CARD_RATING_CACHE_SECONDS = env.int("KCRY_CARD_RATING_CACHE_SECONDS", default=600)
+
+# --- the task queue (Celery, kcry_site/celery.py) -------------------------------------
+# Empty (the default): tasks run in-process once the transaction that asked for them
+# commits, and nothing else has to run. redis://…: a worker (`celery -A kcry_site worker`)
+# runs them and beat (`celery -A kcry_site beat`) starts the periodic jobs below.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Nothing is ever sent to it; the in-memory transport keeps Celery from reaching for a
+    # broker on localhost.
+    CELERY_BROKER_URL = "memory://localhost/"
+# An eager task that fails (a mail server down) is logged, not raised into the request.
+CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=False)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A mail is acknowledged once sent, so a worker killed mid-task runs it again elsewhere.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Hour (local time, TIME_ZONE) of the daily digest mail and of the nightly recount check.
+KCRY_DIGEST_HOUR = env.int("KCRY_DIGEST_HOUR", default=8)
+KCRY_RECOUNT_HOUR = env.int("KCRY_RECOUNT_HOUR", default=4)
+CELERY_BEAT_SCHEDULE = {
+    # votes.stats.recompute_all(fix=False): log and mail staff any drift of stored figures.
+    "recount-check": {
+        "task": "votes.tasks.check_stored_figures",
+        "schedule": crontab(hour=KCRY_RECOUNT_HOUR, minute=0),
+    },
+    # One mail per member who chose the daily digest for some kind of notification.
+    "daily-digest": {
+        "task": "kcry_site.inbox.tasks.send_daily_digests",
+        "schedule": crontab(hour=KCRY_DIGEST_HOUR, minute=0),
+    },
+    # The ranking's baseline mean C (votes.stats.refresh_scores); with a broker, requests
+    # no longer refresh it themselves.
+    "ranking-baseline": {
+        "task": "votes.tasks.refresh_ranking_baseline",
+        "schedule": float(KCRY_RANKING_BASELINE_MAX_AGE),
+    },
+}
 
 # --- production serving ----------------------------------------------------------------
 # `make bench` turns on /bench/bare, a view that renders a fixed string, as its baseline.

@@ -36,7 +36,7 @@ from .models import (
     bayesian_score,
     score_expression,
 )
-from .stats import current_baseline, refresh_scores_if_stale, rising_since
+from .stats import current_baseline, refresh_scores_if_stale, refreshes_in_requests, rising_since
 
 
 def _check_tears(tears):
@@ -104,7 +104,7 @@ def _change_figures(stats, *, taken=None, added=None):
     stats.score = bayesian_score(
         total=stats.total, count=stats.n, mean=baseline.mean, weight=baseline.weight
     )
-    if baseline.stale:
+    if baseline.stale and refreshes_in_requests():
         transaction.on_commit(refresh_scores_if_stale)
 
 

@@ -6,9 +6,10 @@ How scores stay correct:
 - C (the mean of all ratings) moves slowly. It is stored once, in `RankingBaseline`, and
   every score is computed with that same C, so comparing two scores is always exact for
   that C. `refresh_scores()` recomputes C from the stored figures (one row per work, not
-  the ratings) and rewrites every score in one UPDATE. It runs after a write's commit
-  when the baseline is older than KCRY_RANKING_BASELINE_MAX_AGE seconds or m changed,
-  and in `manage.py recompute_rating_stats`.
+  the ratings) and rewrites every score in one UPDATE. With a task broker configured,
+  beat runs it every KCRY_RANKING_BASELINE_MAX_AGE seconds (votes.tasks); without one
+  (tasks run eagerly in-process), it runs after a write's commit when the baseline is
+  older than that or m changed. `manage.py recompute_rating_stats` runs it too.
 """
 
 from dataclasses import dataclass
@@ -75,9 +76,15 @@ def refresh_scores() -> RankingBaseline:
     return baseline
 
 
+def refreshes_in_requests():
+    """Whether a request refreshes a stale baseline itself: only when no broker is
+    configured; with one, the periodic task does it (CELERY_BEAT_SCHEDULE)."""
+    return bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True))
+
+
 def refresh_scores_if_stale():
     """Called after a rating write commits; one process at a time does the refresh."""
-    if not current_baseline().stale:
+    if not refreshes_in_requests() or not current_baseline().stale:
         return
     if not cache.add(REFRESH_LOCK, True, timeout=60):
         return

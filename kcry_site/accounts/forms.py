@@ -3,11 +3,14 @@ throttle (django-axes, see throttle.py) counts it, whichever form it comes from.
 
 from django import forms
 from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.forms import PasswordChangeForm, UserCreationForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, UserCreationForm
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import NOTIFICATION_KINDS
+from . import tasks
+from .models import NOTIFICATION_KINDS, Delivery
 
 
 class SignUpForm(UserCreationForm):
@@ -60,7 +63,8 @@ class PasswordConfirmForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    """Profile, private diary, and which inbox entries the member wants (one box a kind)."""
+    """Profile, private diary, and how each kind of inbox entry reaches the member: on the
+    site only, also by e-mail (at once or in a daily digest), or not at all."""
 
     class Meta:
         model = get_user_model()
@@ -70,14 +74,61 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for kind, label in NOTIFICATION_KINDS:
-            self.fields[f"notify_{kind}"] = forms.BooleanField(
-                label=_("Inbox: %(kind)s") % {"kind": label},
+            self.fields[f"notify_{kind}"] = forms.ChoiceField(
+                label=label,
+                choices=Delivery.choices,
+                initial=self.instance.notification_delivery(kind).value,
+                # Left out of a post: the member's choice stays as it was.
                 required=False,
-                initial=self.instance.wants_notification(kind),
             )
 
+    def clean(self):
+        cleaned = super().clean()
+        for kind, _label in NOTIFICATION_KINDS:
+            if not cleaned.get(f"notify_{kind}"):
+                cleaned[f"notify_{kind}"] = self.instance.notification_delivery(kind).value
+        mailed = any(
+            cleaned.get(f"notify_{kind}") in (Delivery.EMAIL, Delivery.DIGEST)
+            for kind, _label in NOTIFICATION_KINDS
+        )
+        if mailed and not self.instance.email:
+            raise ValidationError(
+                _("Your account has no e-mail address, so nothing can be sent by e-mail."),
+                code="no-email",
+            )
+        return cleaned
+
     def save(self, commit=True):
-        self.instance.notification_settings = {
-            kind: self.cleaned_data[f"notify_{kind}"] for kind, _label in NOTIFICATION_KINDS
-        }
+        for kind, _label in NOTIFICATION_KINDS:
+            self.instance.set_notification_delivery(kind, self.cleaned_data[f"notify_{kind}"])
         return super().save(commit=commit)
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the mail is rendered and sent by the task queue: only ids
+    and strings are handed over, once the request's transaction (if any) commits."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        arguments = {
+            "member_id": context["user"].pk,
+            "to_email": to_email,
+            "from_email": from_email,
+            "uid": context["uid"],
+            "token": context["token"],
+            "domain": context["domain"],
+            "site_name": context["site_name"],
+            "protocol": context["protocol"],
+            "language": translation.get_language(),
+            "subject_template_name": subject_template_name,
+            "email_template_name": email_template_name,
+            "html_email_template_name": html_email_template_name,
+        }
+        transaction.on_commit(lambda: tasks.send_password_reset.delay(**arguments))

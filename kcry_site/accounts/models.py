@@ -18,6 +18,19 @@ NOTIFICATION_KINDS = [
 ]
 
 
+class Delivery(models.TextChoices):
+    """How a member hears of one kind of inbox entry (User.notification_settings)."""
+
+    SITE = "site", _("On the site only")
+    EMAIL = "email", _("On the site and by e-mail at once")
+    DIGEST = "digest", _("On the site and in a daily e-mail digest")
+    OFF = "off", _("Off")
+
+
+# E-mail is opt-in: a kind nobody chose for is on the site only.
+DEFAULT_DELIVERY = Delivery.SITE
+
+
 class User(AbstractUser):
     """A kcry member. The username is the handle in /u/<username>/; the rest is profile.
 
@@ -44,7 +57,9 @@ class User(AbstractUser):
     # Unread inbox entries, changed with F() by kcry_site.inbox in the same transaction
     # as the entries, so the header badge costs no query.
     unread_notifications = models.PositiveIntegerField(default=0, editable=False)
-    # Kinds of notification switched off on the site: {"reply": false, …}; missing = on.
+    # How each kind of notification reaches the member, {"reply": "email", …}: a Delivery
+    # value per kind, missing = DEFAULT_DELIVERY. Read it through notification_delivery();
+    # older rows hold booleans (true = on the site, false = off), which it understands.
     notification_settings = models.JSONField(default=dict, blank=True)
     # The look-alike form of the username (usernames.skeleton), filled on save: unique, so
     # no two names that read the same can both be taken. Empty (NULL) only for an account
@@ -111,8 +126,34 @@ class User(AbstractUser):
     def get_absolute_url(self):
         return reverse("member", args=[self.username])
 
+    def notification_delivery(self, kind) -> Delivery:
+        """How the member wants to hear of `kind` (a Notification.Kind value)."""
+        chosen = self.notification_settings
+        value = chosen.get(kind, DEFAULT_DELIVERY) if isinstance(chosen, dict) else DEFAULT_DELIVERY
+        if value is True:
+            return Delivery.SITE
+        if value is False:
+            return Delivery.OFF
+        try:
+            return Delivery(value)
+        except ValueError:
+            return DEFAULT_DELIVERY
+
+    def set_notification_delivery(self, kind, delivery):
+        """Change one kind in memory (the caller saves notification_settings)."""
+        chosen = self.notification_settings
+        chosen = dict(chosen) if isinstance(chosen, dict) else {}
+        chosen[kind] = Delivery(delivery).value
+        self.notification_settings = chosen
+
     def wants_notification(self, kind):
-        return bool(self.notification_settings.get(kind, True))
+        """Whether `kind` goes in the inbox at all."""
+        return self.notification_delivery(kind) != Delivery.OFF
+
+    def mailed_kinds(self, delivery):
+        """The kinds the member wants by e-mail in this way (Delivery.EMAIL or DIGEST)."""
+        kinds = [kind for kind, _label in NOTIFICATION_KINDS]
+        return [kind for kind in kinds if self.notification_delivery(kind) == delivery]
 
 
 class Follow(models.Model):

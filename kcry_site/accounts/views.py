@@ -28,7 +28,13 @@ from kcry_site.web.decorators import members_only
 from kcry_site.web.ratelimit import RateLimited, hashed, hit, too_many_answer, wait_text
 
 from . import services
-from .forms import PasswordConfirmForm, ProfileForm, SignUpForm, ThrottledPasswordChangeForm
+from .forms import (
+    PasswordConfirmForm,
+    ProfileForm,
+    QueuedPasswordResetForm,
+    SignUpForm,
+    ThrottledPasswordChangeForm,
+)
 from .throttle import client_address
 from .usernames import LOOKALIKE_MESSAGE
 
@@ -81,7 +87,10 @@ class BrakedPasswordResetView(PasswordResetView):
     """Django's password reset, braked per address (KCRY_RATE_RESET_ADDRESS) and per
     e-mail address asked for (KCRY_RATE_RESET_EMAIL). Past the per-e-mail allowance no
     mail goes out but the page is the usual "check your inbox" one, and both counts run
-    whether an account has that address or not, so neither answer tells who is a member."""
+    whether an account has that address or not, so neither answer tells who is a member.
+    The mail itself is written and sent by the task queue (QueuedPasswordResetForm)."""
+
+    form_class = QueuedPasswordResetForm
 
     def form_valid(self, form):
         try:

@@ -40,6 +40,8 @@ class Notification(models.Model):
     count = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # When the entry went out by e-mail (at once or in a digest): never mailed twice.
+    mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created", "-pk"]

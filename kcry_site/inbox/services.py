@@ -8,6 +8,9 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from kcry_site.accounts.models import NOTIFICATION_KINDS, Delivery
+
+from . import tasks
 from .models import Notification
 
 User = get_user_model()
@@ -37,6 +40,9 @@ def notify(*, recipient, kind, actor=None, comment=None, suggestion=None, detail
         User.objects.filter(pk=recipient.pk).update(
             unread_notifications=F("unread_notifications") + 1
         )
+        if recipient.notification_delivery(kind) == Delivery.EMAIL and recipient.email:
+            pk = notification.pk
+            transaction.on_commit(lambda: tasks.send_notification_mail.delay(pk))
     return notification
 
 
@@ -93,3 +99,32 @@ def _discount(member, changed):
             unread_notifications=Greatest(F("unread_notifications") - changed, 0)
         )
         member.unread_notifications = max(0, member.unread_notifications - changed)
+
+
+# The token kind of a digest mail's link: it stops the digest for every kind.
+DIGEST = "digest"
+
+
+def unsubscribe(*, member_id, kind):
+    """Stop e-mail for `kind` (or, for DIGEST, every kind in the daily digest): those
+    kinds stay on the site. Returns the member and the kinds changed (None if gone)."""
+    with transaction.atomic():
+        member = User.objects.select_for_update().filter(pk=member_id, is_active=True).first()
+        if member is None:
+            return None, []
+        if kind == DIGEST:
+            changed = member.mailed_kinds(Delivery.DIGEST)
+        else:
+            mailed = (Delivery.EMAIL, Delivery.DIGEST)
+            changed = [kind] if member.notification_delivery(kind) in mailed else []
+        for each in changed:
+            member.set_notification_delivery(each, Delivery.SITE)
+        if changed:
+            member.save(update_fields=["notification_settings"])
+    return member, changed
+
+
+def kind_label(kind):
+    """What a token's kind is called on the unsubscribe pages."""
+    labels = dict(NOTIFICATION_KINDS)
+    return labels.get(kind) or Delivery.DIGEST.label

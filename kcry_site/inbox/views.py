@@ -1,6 +1,9 @@
-"""/inbox/ (a member's notifications) and /feed/ (what the members they follow did)."""
+"""/inbox/ (a member's notifications), /feed/ (what the members they follow did) and the
+unsubscribe link of every inbox mail."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.exceptions import BadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -8,13 +11,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kcry_site.web.answers import json_answer, wants_json
+from kcry_site.web.answers import error_answer, json_answer, wants_json
 from kcry_site.web.decorators import members_only
 from kcry_site.web.pagination import paginate
 
-from . import feed, services
+from . import feed, mail, services
 from .models import Notification
 
 INBOX_MESSAGE = gettext_lazy("Log in to read your inbox; you will come back here.")
@@ -87,3 +92,41 @@ def activity_feed(request):
         "is_first_page": before is None,
     }
     return render(request, "inbox/feed.html", context)
+
+
+# The token is the proof: the link works without logging in, and a mail provider's
+# RFC 8058 one-click POST (List-Unsubscribe-Post) carries no CSRF cookie.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """GET: say what the link stops and ask to confirm. POST: stop it."""
+    try:
+        member_id, kind = mail.read_unsubscribe_token(token)
+    except signing.SignatureExpired:
+        message = _(
+            "This unsubscribe link has expired. Log in and choose what kcry sends you in "
+            "your settings."
+        )
+        return error_answer(request, 400, message, reverse("account-settings"))
+    except signing.BadSignature:
+        message = _("This unsubscribe link is not valid. Copy the whole link from the mail.")
+        return error_answer(request, 400, message)
+    valid_kinds = {*Notification.Kind.values, services.DIGEST}
+    if kind not in valid_kinds:
+        return error_answer(request, 400, _("This unsubscribe link is not valid."))
+    context = {"kind": kind, "label": services.kind_label(kind)}
+    if request.method == "GET":
+        member = get_user_model().objects.filter(pk=member_id, is_active=True).first()
+        if member is None:
+            return error_answer(request, 404, GONE_MESSAGE)
+        return render(request, "inbox/unsubscribe.html", {**context, "member": member})
+    member, changed = services.unsubscribe(member_id=member_id, kind=kind)
+    if member is None:
+        return error_answer(request, 404, GONE_MESSAGE)
+    if wants_json(request):
+        return json_answer({"unsubscribed": kind, "changed": changed})
+    return render(request, "inbox/unsubscribed.html", {**context, "member": member})
+
+
+GONE_MESSAGE = gettext_lazy("This account no longer exists, so kcry sends it no mail.")

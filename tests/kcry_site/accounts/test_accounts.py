@@ -83,9 +83,14 @@ def test_a_successful_log_in_resets_the_failure_count(client, settings):
     assert ok.status_code == 302
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(client):
+def test_password_reset_sends_a_link_that_sets_a_new_password(
+    client, django_capture_on_commit_callbacks
+):
     UserFactory(username="mina", email="mina@example.com")
-    response = client.post("/accounts/password_reset/", {"email": "mina@example.com"})
+    # The mail is queued once the request's work commits, then written by the task.
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = client.post("/accounts/password_reset/", {"email": "mina@example.com"})
+    assert len(queued) == 1
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
@@ -145,3 +150,24 @@ def test_logging_out_says_so_on_the_page_you_land_on(client):
     assert response.redirect_chain == [("/", 302)]
     assert "You are logged out." in response.content.decode()
     assert not response.context["user"].is_authenticated
+
+
+def test_the_reset_mail_is_written_by_a_task_from_ids_and_strings(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from kcry_site.accounts import tasks
+
+    member = UserFactory(username="mina", email="mina@example.com")
+    queued = []
+    monkeypatch.setattr(tasks.send_password_reset, "delay", lambda **kw: queued.append(kw))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post("/accounts/password_reset/", {"email": "mina@example.com"})
+    assert mail.outbox == []  # not sent inside the request
+    for callback in callbacks:
+        callback()
+    [arguments] = queued
+    assert arguments["member_id"] == member.pk
+    assert all(isinstance(value, (int, str, type(None))) for value in arguments.values())
+    monkeypatch.undo()
+    assert tasks.send_password_reset(**arguments) is True
+    assert "/accounts/reset/" in mail.outbox[0].body

@@ -178,10 +178,11 @@ def test_a_new_follower_notifies_once(alice, bob):
 def test_settings_switch_a_kind_off(client, work, alice, bob):
     client.force_login(alice)
     data = {"display_name": "", "name_ko": "", "bio": ""}
-    data |= {f"notify_{kind}": "on" for kind, _label in NOTIFICATION_KINDS if kind != "reply"}
+    data |= {f"notify_{kind}": "site" for kind, _label in NOTIFICATION_KINDS}
+    data["notify_reply"] = "off"
     assert client.post(reverse("account-settings"), data).status_code == 302
     alice.refresh_from_db()
-    assert alice.notification_settings["reply"] is False
+    assert alice.notification_settings["reply"] == "off"
     post(bob, work, "Hi.", parent=post(alice, work))
     follow_set(follower=bob, followed=alice)
     assert list(Notification.objects.values_list("kind", flat=True)) == ["follow"]
