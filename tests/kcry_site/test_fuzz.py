@@ -176,6 +176,7 @@ ARGS = {
     "votes:watchlist-toggle": lambda site: [site.work.slug],
     "votes:watchlist": lambda site: [site.member.username],
     "inbox:read": lambda site: [1],
+    "inbox:unsubscribe": lambda site: ["not-a-token"],
 }
 # Pages only a member sees (anyone else is sent to log in): fuzzed as that member.
 MEMBER_PAGES = {
