@@ -10,13 +10,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
@@ -44,20 +46,48 @@ def _list_page(request, slug):
     return reverse("list", args=[slug])
 
 
+def _reactions_refused(request, error, back):
+    message = _(
+        "You are changing ratings and reactions too fast. Please wait %(retry)s and try again."
+    ) % {"retry": wait_text(error.retry_after)}
+    return too_many_answer(request, error, back, message=message)
+
+
 def reaction_brake(request, back):
     """Count one rating or reaction change against the member's allowance
     (KCRY_RATE_REACTIONS, shared with "me too" marks); None, or the 429 answer."""
     try:
         hit(f"reactions:{request.user.pk}", *settings.KCRY_RATE_REACTIONS)
     except RateLimited as error:
-        message = _(
-            "You are changing ratings and reactions too fast. Please wait %(retry)s and try again."
-        ) % {"retry": wait_text(error.retry_after)}
-        return too_many_answer(request, error, back, message=message)
+        return _reactions_refused(request, error, back)
     return None
 
 
 # --- rating a work ----------------------------------------------------------------------
+
+
+def _panel_text(stats, rating):
+    """The rating panel's words that change with a rating, in the visitor's language, for
+    rating.js to put in place (the same messages as votes/_work_rating.html)."""
+    own = _("Your rating")
+    if rating is not None:
+        own = f"{own}: {rating.tears} – {Tears(rating.tears).label}"
+    return {
+        "mean": formats.number_format(stats.mean, 2) if stats.n else "",
+        "count": ngettext("%(counter)s rating", "%(counter)s ratings", stats.n)
+        % {"counter": stats.n},
+        "tissues": ngettext("%(counter)s tissue in all", "%(counter)s tissues in all", stats.total)
+        % {"counter": stats.total},
+        "legend": own,
+        "button": _("Change my rating") if rating is not None else _("Save my rating"),
+        "percent": [percent for _tears, _count, percent in stats.histogram],
+        "rated": {
+            "text": date_format(rated_at, _("j M Y")),
+            "datetime": date_format(rated_at, "Y-m-d\\TH:i:sO"),
+        }
+        if (rated_at := rating and timezone.localtime(rating.rated_at))
+        else None,
+    }
 
 
 @require_POST
@@ -71,27 +101,41 @@ def rate_work(request, slug):
     if raw is None:
         return error_answer(request, 400, _("tears: missing (0 to 5, or empty to withdraw)."), back)
     raw = raw.strip()
-    if refused := reaction_brake(request, back):
-        return refused
-    rating = None
-    try:
-        if raw == "":
-            removed = services.rating_withdraw(member=request.user, work=work)
-            note = _("Your rating was withdrawn.") if removed else _("You had not rated this work.")
-        else:
-            if not TEARS_PATTERN.fullmatch(raw):
-                raise ValidationError(
-                    _("tears: “%(raw)s” is not a tear rating; choose 0 to 5 tissues.")
-                    % {"raw": raw[:20]}
+    # The brake and the write share one transaction (one commit); a refused hit rolls
+    # it back, a bad value still counts against the allowance.
+    with transaction.atomic():
+        try:
+            hit(f"reactions:{request.user.pk}", *settings.KCRY_RATE_REACTIONS, savepoint=False)
+        except RateLimited as error:
+            transaction.set_rollback(True)
+            return _reactions_refused(request, error, back)
+        rating = None
+        try:
+            if raw == "":
+                removed = services.rating_withdraw(member=request.user, work=work)
+                note = (
+                    _("Your rating was withdrawn.")
+                    if removed
+                    else _("You had not rated this work.")
                 )
-            rating = services.rating_set(member=request.user, work=work, tears=int(raw))
-            note = _("You rated %(title)s: %(tears)s – %(label)s.") % {
-                "title": work.title,
-                "tears": rating.tears,
-                "label": Tears(rating.tears).label,
-            }
-    except ValidationError as error:
-        return error_answer(request, 400, error.messages[0], back)
+            else:
+                if not TEARS_PATTERN.fullmatch(raw):
+                    raise ValidationError(
+                        _("tears: “%(raw)s” is not a tear rating; choose 0 to 5 tissues.")
+                        % {"raw": raw[:20]}
+                    )
+                rating = services.rating_set(member=request.user, work=work, tears=int(raw))
+                note = _("You rated %(title)s: %(tears)s – %(label)s.") % {
+                    "title": work.title,
+                    "tears": rating.tears,
+                    "label": Tears(rating.tears).label,
+                }
+        except ValidationError as error:
+            failed = error
+        else:
+            failed = None
+    if failed is not None:
+        return error_answer(request, 400, failed.messages[0], back)
     if (
         rating is not None
         and WatchlistEntry.objects.filter(member=request.user, work=work).exists()
@@ -100,16 +144,16 @@ def rate_work(request, slug):
             [note, _("It is on your watchlist: take it off with the button under your rating.")]
         )
     if wants_json(request):
-        # The services leave the figures they wrote on `work`, and the rating is known:
-        # the panel needs nothing read again.
-        panel = selectors.rating_panel(request, work, own=rating)
+        # The page's script updates the panel from these figures (rating.js); the
+        # services left them on `work`, so nothing is read again and nothing rendered.
+        stats = selectors.stats_for(work)
         return json_answer(
             {
                 "work": work.slug,
                 "tears": rating.tears if rating else None,
                 "message": note,
-                "stats": selectors.stats_json(panel["stats"]),
-                "html": render_to_string("votes/_work_rating.html", panel, request=request),
+                "stats": selectors.stats_json(stats),
+                "text": _panel_text(stats, rating),
             }
         )
     messages.success(request, note)

@@ -43,7 +43,7 @@ def test_changing_then_withdrawing_with_an_empty_value(client, member, work):
     assert WorkStats.objects.get(pk=work.pk).n == 0
 
 
-def test_json_write_answers_figures_and_the_fresh_panel(client, member, work):
+def test_json_write_answers_figures_and_the_panel_words_without_html(client, member, work):
     rate(UserFactory(), work, 2)
     response = client.post(url(work), {"tears": "4"}, **JSON)
     assert response.status_code == 200
@@ -51,10 +51,40 @@ def test_json_write_answers_figures_and_the_fresh_panel(client, member, work):
     assert answer["tears"] == 4
     assert answer["stats"]["count"] == 2
     assert answer["stats"]["histogram"] == {"0": 0, "1": 0, "2": 1, "3": 0, "4": 1, "5": 0}
-    assert 'id="tears-4" value="4" checked' in answer["html"]
+    # rating.js puts these in place of the panel's words; no panel HTML is rendered.
+    assert "html" not in answer
+    assert answer["text"]["mean"] == "3.00"
+    assert answer["text"]["count"] == "2 ratings"
+    assert answer["text"]["tissues"] == "6 tissues in all"
+    assert answer["text"]["legend"] == "Your rating: 4 – Crying"
+    assert answer["text"]["button"] == "Change my rating"
+    assert answer["text"]["percent"] == [0, 0, 50, 0, 50, 0]
+    assert answer["text"]["rated"]["datetime"].startswith(
+        Rating.objects.get(member=member).rated_at.astimezone().strftime("%Y-")
+    )
     withdrawn = client.post(url(work), {"tears": ""}, **JSON).json()
     assert withdrawn["tears"] is None
     assert withdrawn["stats"]["count"] == 1
+    assert withdrawn["text"]["count"] == "1 rating"
+    assert withdrawn["text"]["button"] == "Save my rating"
+    assert withdrawn["text"]["rated"] is None
+
+
+def test_the_panel_marks_every_place_rating_js_updates(client, member, work):
+    rate(member, work, 3)
+    html = client.get(work.get_absolute_url()).content.decode()
+    for marker in [
+        "data-rating-mean",
+        "data-rating-count",
+        "data-rating-tissues",
+        'data-rating-bar="5"',
+        'data-rating-bar="0"',
+        "data-rating-legend",
+        "data-rating-submit",
+        "data-rating-withdraw",
+        "data-rating-date",
+    ]:
+        assert marker in html, marker
 
 
 @pytest.mark.parametrize("value", ["6", "-1", "2.5", "three", "１", "3 4", "03", "x" * 500])
@@ -223,7 +253,7 @@ def test_work_panel_leads_with_what_members_gave_not_the_ranking_score(client, s
     rate(UserFactory(), work, 1)
     html = client.get(work.get_absolute_url()).content.decode()
     panel = html[html.index('class="tear-score"') :]
-    assert "<strong>1.00</strong>" in panel[:200]
+    assert "<strong data-rating-mean>1.00</strong>" in panel[:200]
     assert "average tissues" in panel[:300] and "1 rating" in panel[:400]
     assert "community score" not in html
 
