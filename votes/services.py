@@ -4,16 +4,18 @@ Each function validates, then works inside one transaction that also updates the
 figures (`WorkStats`, `WorkDay`) with F() expressions, so a rating and the figures that
 describe it commit or roll back together.
 
-Concurrency: a write first locks the work's figures row (SELECT … FOR UPDATE on
-PostgreSQL; on SQLite the IMMEDIATE transaction mode already serialises writers), so
-writes to the same work queue up while writes to different works proceed; the F()
-updates keep each change relative to the committed value in any case.
+Concurrency: a rating write locks the member's rating row, then the work's figures row
+(its UPDATE … RETURNING), then the day buckets, always in that order (on SQLite the
+IMMEDIATE transaction mode serialises writers anyway), so writes to the same work queue
+up while writes to different works proceed; the F() updates keep each change relative
+to the committed value in any case.
 """
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import F
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +35,6 @@ from .models import (
     WatchlistEntry,
     WorkDay,
     WorkStats,
-    bayesian_score,
     score_expression,
 )
 from .stats import current_baseline, refresh_scores_if_stale, refreshes_in_requests, rising_since
@@ -46,18 +47,28 @@ def _check_tears(tears):
         )
 
 
-def _lock_stats(work_id):
-    """Lock (creating if needed) the work's figures row for the rest of the transaction."""
-    stats = WorkStats.objects.select_for_update().filter(pk=work_id).first()
-    if stats is None:
-        WorkStats.objects.get_or_create(work_id=work_id)
-        stats = WorkStats.objects.select_for_update().get(pk=work_id)
-    return stats
+STATS_COLUMNS = ("n", "total", "c0", "c1", "c2", "c3", "c4", "c5", "score")
 
 
-def _figure_changes(*, taken=None, added=None):
-    """(n delta, total delta, {histogram column: delta}) for taking `taken` out and
-    putting `added` in (either may be None)."""
+def _update_returning(queryset, columns, **changes):
+    """queryset.update(**changes) as one UPDATE … RETURNING `columns`: the first row, or None."""
+    query = queryset.query.chain(UpdateQuery)
+    query.add_update_values(changes)
+    sql, params = query.get_compiler(queryset.db).as_sql()
+    quote = connections[queryset.db].ops.quote_name
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING {', '.join(map(quote, columns))}", params)
+        return cursor.fetchone()
+
+
+def _figure_values(baseline, *, taken=None, added=None):
+    """The UPDATE's assignments for taking rating value `taken` out of a work's figures
+    and/or putting `added` in (either may be None).
+
+    F() keeps each change relative to the stored value, and SQL computes the new score
+    from the row's old columns plus the change (SET expressions all read the row as it
+    was), so rows with different figures can share one statement.
+    """
     changes = {}
     n_delta = total_delta = 0
     for value, sign in ((taken, -1), (added, +1)):
@@ -67,49 +78,45 @@ def _figure_changes(*, taken=None, added=None):
         total_delta += sign * value
         column = f"c{value}"
         changes[column] = changes.get(column, 0) + sign
-    return n_delta, total_delta, {column: delta for column, delta in changes.items() if delta}
-
-
-def _update_figures(work_ids, baseline, *, taken=None, added=None):
-    """One UPDATE applying the same change to the (locked) figures rows of `work_ids`.
-
-    F() keeps each change relative to the stored value, and SQL computes the new score
-    from the row's old columns plus the change (SET expressions all read the row as it
-    was), so rows with different figures can share the statement.
-    """
-    n_delta, total_delta, changes = _figure_changes(taken=taken, added=added)
-    WorkStats.objects.filter(pk__in=work_ids).update(
+    return dict(
         n=F("n") + n_delta,
         total=F("total") + total_delta,
         score=score_expression(
             mean=baseline.mean, weight=baseline.weight, n_delta=n_delta, total_delta=total_delta
         ),
-        **{column: F(column) + delta for column, delta in changes.items()},
+        **{column: F(column) + delta for column, delta in changes.items() if delta},
     )
 
 
-def _change_figures(stats, *, taken=None, added=None):
-    """Take rating value `taken` out of the locked figures row and/or put `added` in.
-
-    One UPDATE changes the count, sum, histogram and score together (_update_figures).
-    `stats` (read under the lock) is brought up to date in memory to match.
-    """
-    baseline = current_baseline()
-    _update_figures([stats.pk], baseline, taken=taken, added=added)
-    n_delta, total_delta, changes = _figure_changes(taken=taken, added=added)
-    stats.n += n_delta
-    stats.total += total_delta
-    for column, delta in changes.items():
-        setattr(stats, column, getattr(stats, column) + delta)
-    stats.score = bayesian_score(
-        total=stats.total, count=stats.n, mean=baseline.mean, weight=baseline.weight
-    )
+def _refresh_baseline_later(baseline):
     if baseline.stale and refreshes_in_requests():
         transaction.on_commit(refresh_scores_if_stale)
 
 
+def _change_figures(work_id, *, taken=None, added=None):
+    """Take rating value `taken` out of the work's figures and/or put `added` in; return
+    the figures as this change left them (a WorkStats, not read again).
+
+    One UPDATE … RETURNING changes the count, sum, histogram and score together and hands
+    back the row. The UPDATE also locks the row until the transaction ends, which
+    serialises the per-day buckets below. A work without a figures row gets one first.
+    """
+    baseline = current_baseline()
+    values = _figure_values(baseline, taken=taken, added=added)
+    row = _update_returning(WorkStats.objects.filter(pk=work_id), STATS_COLUMNS, **values)
+    if row is None:
+        WorkStats.objects.get_or_create(work_id=work_id)
+        row = _update_returning(WorkStats.objects.filter(pk=work_id), STATS_COLUMNS, **values)
+    _refresh_baseline_later(baseline)
+    return WorkStats(work_id=work_id, **dict(zip(STATS_COLUMNS, row, strict=True)))
+
+
 def _change_days(work_id, *, taken=None, added=None):
-    """The per-day buckets: `taken` and `added` are (tears, rated_at) or None."""
+    """The per-day buckets: `taken` and `added` are (tears, rated_at) or None.
+
+    Runs after `_change_figures`, whose UPDATE holds the figures row's lock, so two
+    first ratings of a day for one work cannot both insert its bucket.
+    """
     buckets = {}
     for rating, sign in ((taken, -1), (added, +1)):
         if rating is None:
@@ -132,40 +139,93 @@ def _change_days(work_id, *, taken=None, added=None):
             WorkDay.objects.create(stats_id=work_id, day=day, n=n, total=total)
 
 
+# PostgreSQL: give or change a rating in one statement that also hands back the value it
+# replaced. `old` locks the member's existing rating (FOR UPDATE waits for a concurrent
+# change and then sees its result); the upsert changes it, or inserts a new one. When a
+# concurrent first rating of the same work by the same member committed after this
+# statement's snapshot, `old` is empty but the insert meets that row: the WHERE leaves it
+# unchanged (though locked) and no row comes back, and the caller reads it afresh.
+UPSERT_RATING = """
+WITH old AS (
+    SELECT tears, rated_at FROM votes_rating
+    WHERE member_id = %(member)s AND work_id = %(work)s FOR UPDATE
+)
+INSERT INTO votes_rating AS r (member_id, work_id, tears, created, rated_at)
+VALUES (%(member)s, %(work)s, %(tears)s, %(now)s, %(now)s)
+ON CONFLICT (member_id, work_id) DO UPDATE
+    SET tears = EXCLUDED.tears,
+        rated_at = CASE WHEN r.tears = EXCLUDED.tears THEN r.rated_at ELSE EXCLUDED.rated_at END
+    WHERE EXISTS (SELECT 1 FROM old)
+RETURNING r.id, r.created, r.rated_at, (SELECT tears FROM old), (SELECT rated_at FROM old)
+"""
+
+
+def _upsert_rating(member, work, tears, now):
+    """(rating, old tears or None, old rated_at or None), the rating row locked; or None
+    when PostgreSQL's one-statement path does not apply."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            UPSERT_RATING, {"member": member.pk, "work": work.pk, "tears": tears, "now": now}
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, created, rated_at, old_tears, old_rated_at = row
+    rating = Rating(
+        pk=pk, member=member, work=work, tears=tears, created=created, rated_at=rated_at
+    )
+    return rating, old_tears, old_rated_at
+
+
+def _set_rating(member, work, tears, now):
+    """The portable path: read the member's rating under a lock, then insert or update."""
+    rating = Rating.objects.select_for_update().filter(member=member, work=work).first()
+    if rating is None:
+        fields = dict(member=member, work=work, tears=tears, created=now, rated_at=now)
+        if connection.vendor == "sqlite":
+            # SQLite's IMMEDIATE transactions let one writer in at a time: nobody else
+            # can insert this rating between the read above and this insert.
+            return Rating.objects.create(**fields), None, None
+        try:
+            with transaction.atomic():
+                return Rating.objects.create(**fields), None, None
+        except IntegrityError:
+            # A double submission won the race: change that rating instead.
+            rating = Rating.objects.select_for_update().get(member=member, work=work)
+    old_tears, old_rated_at = rating.tears, rating.rated_at
+    if rating.tears != tears:
+        Rating.objects.filter(pk=rating.pk).update(tears=tears, rated_at=now)
+        rating.tears, rating.rated_at = tears, now
+    return rating, old_tears, old_rated_at
+
+
 def rating_set(*, member, work, tears) -> Rating:
     """Give or change `member`'s tear rating of `work` (0-5 tissues).
 
     Afterwards `work.tear_stats` holds the work's figures as this write left them, so
     the caller can show them without reading them again.
+
+    Locks are taken in one order everywhere (the member's rating, then the work's
+    figures row, then its day buckets), so concurrent writes queue without deadlocks.
     """
     check_member(member)
     check_published_work(work)
     _check_tears(tears)
     with transaction.atomic():
         versions.bump(versions.SITE, versions.work(work.slug))
-        stats = _lock_stats(work.pk)
         now = timezone.now()
-        rating = Rating.objects.select_for_update().filter(member=member, work=work).first()
-        if rating is None:
-            try:
-                with transaction.atomic():
-                    rating = Rating.objects.create(
-                        member=member, work=work, tears=tears, created=now, rated_at=now
-                    )
-            except IntegrityError:
-                # A double submission won the race: change that rating instead.
-                rating = Rating.objects.select_for_update().get(member=member, work=work)
-            else:
-                _change_figures(stats, added=tears)
-                _change_days(work.pk, added=(tears, now))
-                work.tear_stats = stats
-                return rating
-        if rating.tears != tears:
-            Rating.objects.filter(pk=rating.pk).update(tears=tears, rated_at=now)
-            _change_figures(stats, taken=rating.tears, added=tears)
-            _change_days(work.pk, taken=(rating.tears, rating.rated_at), added=(tears, now))
-            rating.tears, rating.rated_at = tears, now
-        work.tear_stats = stats
+        written = _upsert_rating(member, work, tears, now) or _set_rating(member, work, tears, now)
+        rating, old_tears, old_rated_at = written
+        if old_tears is None:
+            work.tear_stats = _change_figures(work.pk, added=tears)
+            _change_days(work.pk, added=(tears, now))
+        elif old_tears != tears:
+            work.tear_stats = _change_figures(work.pk, taken=old_tears, added=tears)
+            _change_days(work.pk, taken=(old_tears, old_rated_at), added=(tears, now))
+        else:
+            work.tear_stats = WorkStats.objects.get(pk=work.pk)
         return rating
 
 
@@ -178,6 +238,13 @@ def _chunks(ids, size=IDS_PER_QUERY):
     ids = list(ids)
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def _update_figures(work_ids, baseline, *, taken=None, added=None):
+    """One UPDATE applying the same change to the (locked) figures rows of `work_ids`."""
+    WorkStats.objects.filter(pk__in=work_ids).update(
+        **_figure_values(baseline, taken=taken, added=added)
+    )
 
 
 def _change_days_many(changes):
@@ -253,7 +320,15 @@ def ratings_set_many(*, member, tears_by_work) -> tuple[int, int, int]:
         published = set()
         before = {}  # work id -> (rating pk, tears, rated_at)
         for chunk in _chunks(work_ids):
-            # Lock the figures rows in work order, as every rating write does.
+            # The member's ratings, then the figures rows in work order: the order every
+            # rating write takes its locks in, so nothing waits in a circle.
+            for pk, work_id, tears, rated_at in (
+                Rating.objects.select_for_update()
+                .filter(member=member, work_id__in=chunk)
+                .order_by("work_id")
+                .values_list("pk", "work_id", "tears", "rated_at")
+            ):
+                before[work_id] = (pk, tears, rated_at)
             list(
                 WorkStats.objects.select_for_update()
                 .filter(pk__in=chunk)
@@ -263,12 +338,6 @@ def ratings_set_many(*, member, tears_by_work) -> tuple[int, int, int]:
             published.update(
                 Work.objects.filter(pk__in=chunk, is_published=True).values_list("pk", flat=True)
             )
-            for pk, work_id, tears, rated_at in (
-                Rating.objects.select_for_update()
-                .filter(member=member, work_id__in=chunk)
-                .values_list("pk", "work_id", "tears", "rated_at")
-            ):
-                before[work_id] = (pk, tears, rated_at)
         if len(published) != len(work_ids):
             raise ValidationError(_("There is no such work."), code="unknown_work")
         now = timezone.now()
@@ -301,15 +370,16 @@ def ratings_set_many(*, member, tears_by_work) -> tuple[int, int, int]:
             for chunk in _chunks(ids):
                 _update_figures(chunk, baseline, taken=taken, added=added)
         _change_days_many(day_changes)
-        if baseline.stale:
-            transaction.on_commit(refresh_scores_if_stale)
+        _refresh_baseline_later(baseline)
     return len(new), sum(len(pks) for pks in changed.values()), unchanged
 
 
-def _withdraw_locked(rating, stats):
+def _withdraw_locked(rating):
+    """Take out a rating whose row this transaction has locked; returns the figures."""
     Rating.objects.filter(pk=rating.pk).delete()
-    _change_figures(stats, taken=rating.tears)
+    stats = _change_figures(rating.work_id, taken=rating.tears)
     _change_days(rating.work_id, taken=(rating.tears, rating.rated_at))
+    return stats
 
 
 def rating_withdraw(*, member, work) -> bool:
@@ -318,14 +388,10 @@ def rating_withdraw(*, member, work) -> bool:
     check_published_work(work)
     with transaction.atomic():
         versions.bump(versions.SITE, versions.work(work.slug))
-        if not WorkStats.objects.filter(pk=work.pk).exists():
-            return False
-        stats = _lock_stats(work.pk)
         rating = Rating.objects.select_for_update().filter(member=member, work=work).first()
         if rating is None:
             return False
-        _withdraw_locked(rating, stats)
-        work.tear_stats = stats
+        work.tear_stats = _withdraw_locked(rating)
         return True
 
 
@@ -334,10 +400,9 @@ def rating_remove(rating):
     member to be active: moderators remove a banned member's ratings too."""
     with transaction.atomic():
         versions.bump(versions.SITE)
-        stats = _lock_stats(rating.work_id)
         locked = Rating.objects.select_for_update().filter(pk=rating.pk).first()
         if locked is not None:
-            _withdraw_locked(locked, stats)
+            _withdraw_locked(locked)
 
 
 def _count_reaction(list_id, reaction, sign):
@@ -406,19 +471,11 @@ def member_forget(*, member) -> int:
     """
     with transaction.atomic():
         versions.bump(versions.SITE)
-        # Lock figures rows in work order so two deletions never wait on each other.
-        work_ids = list(
-            Rating.objects.filter(member=member)
-            .order_by("work_id")
-            .values_list("work_id", flat=True)
-        )
-        for work_id in work_ids:
-            stats = _lock_stats(work_id)
-            rating = (
-                Rating.objects.select_for_update().filter(member=member, work_id=work_id).first()
-            )
-            if rating is not None:
-                _withdraw_locked(rating, stats)
+        # The member's ratings first, then each work's figures in work order: the order
+        # every rating write takes its locks in, so nothing waits in a circle.
+        ratings = list(Rating.objects.select_for_update().filter(member=member).order_by("work_id"))
+        for rating in ratings:
+            _withdraw_locked(rating)
         for mark in member.tear_marks.order_by("work_id", "bucket"):
             _count_tear(mark.work_id, mark.bucket, -1)
             mark.delete()
@@ -428,19 +485,7 @@ def member_forget(*, member) -> int:
             ).first()
             _count_reaction(answer.editorial_list_id, answer.reaction, -1)
             answer.delete()
-    return len(work_ids)
-
-
-def member_delete(*, member) -> int:
-    """Delete a member's account; returns the number of ratings it had.
-
-    The figures are kept exact by member_forget, which the deletion itself triggers.
-    """
-    check_member(member)
-    with transaction.atomic():
-        ratings = Rating.objects.filter(member=member).count()
-        member.delete()
-    return ratings
+    return len(ratings)
 
 
 def watchlist_toggle(*, member, work, add=None) -> bool:

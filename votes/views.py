@@ -58,16 +58,20 @@ def _list_page(request, slug):
     return reverse("list", args=[slug])
 
 
+def _reactions_refused(request, error, back):
+    message = _(
+        "You are changing ratings and reactions too fast. Please wait %(retry)s and try again."
+    ) % {"retry": wait_text(error.retry_after)}
+    return too_many_answer(request, error, back, message=message)
+
+
 def reaction_brake(request, back):
     """Count one rating or reaction change against the member's allowance
     (KCRY_RATE_REACTIONS, shared with "me too" marks); None, or the 429 answer."""
     try:
         hit(f"reactions:{request.user.pk}", *settings.KCRY_RATE_REACTIONS)
     except RateLimited as error:
-        message = _(
-            "You are changing ratings and reactions too fast. Please wait %(retry)s and try again."
-        ) % {"retry": wait_text(error.retry_after)}
-        return too_many_answer(request, error, back, message=message)
+        return _reactions_refused(request, error, back)
     return None
 
 
@@ -155,18 +159,17 @@ def rate_work(request, slug):
         )
     now = rating.tears if rating else None
     if wants_json(request):
-        # The services leave the figures they wrote on `work`, and the rating is known:
-        # the panel needs nothing read again.
-        panel = selectors.rating_panel(request, work, own=rating)
+        # The page's script updates the panel from these figures (rating.js); the
+        # services left them on `work`, so nothing is read again and nothing rendered.
+        stats = selectors.stats_for(work)
         return json_answer(
             {
                 "work": work.slug,
                 "tears": now,
                 "previous": previous,
                 "message": note,
-                "stats": selectors.stats_json(panel["stats"]),
-                "texts": rating_texts(panel["stats"]),
-                "html": render_to_string("votes/_work_rating.html", panel, request=request),
+                "stats": selectors.stats_json(stats),
+                "texts": rating_texts(stats),
             }
         )
     if previous != now:

@@ -14,7 +14,9 @@ an outer transaction, the lock and the row last until that transaction ends, and
 rolled-back write takes its event back too.
 
 One key is used with one window: each hit prunes the key's rows older than its window,
-and now and then rows of any key older than KCRY_RATE_EVENT_MAX_AGE are swept.
+and now and then rows of any key older than KCRY_RATE_EVENT_MAX_AGE are swept. A hit
+costs two statements on PostgreSQL (the lock; prune, insert and read in one) and two on
+SQLite (read, insert; a third to prune when rows have left the window).
 """
 
 import hashlib
@@ -79,32 +81,54 @@ def _lock(key):
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
-def hit(key, limit, window_seconds):
-    """Count one event for `key`; raise RateLimited if over `limit` per `window_seconds`."""
+# PostgreSQL: prune the key's old events, record this one and read the newest `limit`
+# others in one statement. The SELECT sees the table as it was when the statement began
+# (the advisory lock, taken by the statement before, makes that the latest state of the
+# key), so its rows are the others: neither the new event nor the pruned ones.
+HIT = """
+WITH pruned AS (DELETE FROM web_rateevent WHERE key = %(key)s AND at <= %(since)s),
+     added AS (INSERT INTO web_rateevent (key, at) VALUES (%(key)s, %(now)s))
+SELECT at FROM web_rateevent WHERE key = %(key)s AND at > %(since)s
+ORDER BY at DESC LIMIT %(limit)s
+"""
+
+
+def _record(key, limit, now, since):
+    """Record an event; return the newest `limit` earlier events still in the window."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(HIT, {"key": key, "since": since, "now": now, "limit": limit})
+            return [row[0] for row in cursor.fetchall()]
+    # Elsewhere: one read of the key's events, a prune only when some have left the window.
+    times = list(RateEvent.objects.filter(key=key).order_by("-at").values_list("at", flat=True))
+    if times and times[-1] <= since:
+        RateEvent.objects.filter(key=key, at__lte=since).delete()
+    RateEvent.objects.create(key=key, at=now)
+    return [at for at in times if at > since][:limit]
+
+
+def hit(key, limit, window_seconds, *, savepoint=True):
+    """Count one event for `key`; raise RateLimited if over `limit` per `window_seconds`.
+
+    `savepoint=False` inside a caller's transaction saves two statements; a refusal then
+    fails that transaction, so the caller must let it roll back (answer, don't write).
+    """
     now = timezone.now()
     since = now - timedelta(seconds=window_seconds)
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             _lock(key)
-            RateEvent.objects.filter(key=key, at__lte=since).delete()
-            RateEvent.objects.create(key=key, at=now)
-            in_window = list(
-                RateEvent.objects.filter(key=key, at__gt=since)
-                .order_by("at")
-                .values_list("at", flat=True)
-            )
-            if len(in_window) > limit:
-                # Our own row is the newest; one more gets through once the oldest of the
-                # `limit` others has left the window. Raising here rolls our row back.
-                others = in_window[:-1]
-                index = len(others) - limit
-                oldest = others[index] if 0 <= index < len(others) else now
-                frees_at = oldest + timedelta(seconds=window_seconds)
+            others = _record(key, limit, now, since)
+            if len(others) >= limit:
+                # One more gets through once the oldest of the newest `limit` others has
+                # left the window. Raising here rolls our row back.
+                frees_at = others[limit - 1] + timedelta(seconds=window_seconds) if limit else now
                 retry_after = max(1, math.ceil((frees_at - now).total_seconds()))
                 raise RateLimited(retry_after)
     finally:
         if random.random() < SWEEP_CHANCE:
-            sweep(now)
+            # After the commit: the sweep's DELETE touches every key's rows.
+            transaction.on_commit(lambda: sweep(now))
 
 
 def sweep(now=None):

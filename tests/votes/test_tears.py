@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.text import format_moment, parse_moment
 from comments.services import comment_post
+from kcry_site.accounts.services import member_delete
 from tests.factories import UserFactory, WorkFactory
 from votes import services
 from votes.models import TearBucket, TearMark
@@ -152,7 +153,7 @@ def test_forgetting_a_member_takes_their_marks_out_of_the_buckets(work):
     gone, stays = UserFactory(), UserFactory()
     services.tear_mark_add(member=gone, work=work, at_seconds=10)
     services.tear_mark_add(member=stays, work=work, at_seconds=11)
-    services.member_delete(member=gone)
+    member_delete(member=gone)
     assert buckets(work) == {10: 1}
 
 
