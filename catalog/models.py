@@ -5,6 +5,7 @@ from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import text
@@ -52,6 +53,7 @@ class ContentNote(models.Model):
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=80)
+    name_ko = models.CharField("name in Korean", max_length=80, blank=True)
 
     objects = ContentNoteQuerySet.as_manager()
 
@@ -59,6 +61,13 @@ class ContentNote(models.Model):
         ordering = ["name"]
 
     def __str__(self):
+        return self.shown_name
+
+    @property
+    def shown_name(self):
+        """The note's name in the reader's language (Korean when staff gave one)."""
+        if self.name_ko and (get_language() or "").startswith("ko"):
+            return self.name_ko
         return self.name
 
 

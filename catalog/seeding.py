@@ -34,7 +34,7 @@ def load_founding_lists(path: Path = FOUNDING_LISTS) -> Counter:
 
 def _note(row, created):
     note, was_created = ContentNote.objects.get_or_create(
-        slug=row["slug"], defaults={"name": row["name"]}
+        slug=row["slug"], defaults={"name": row["name"], "name_ko": row.get("name_ko", "")}
     )
     created["content notes"] += was_created
     return note

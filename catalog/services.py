@@ -58,7 +58,7 @@ def _check_work_and_note(work, note):
 
 def _locked_message(note, work):
     return _("Staff have locked the note “%(note)s” for %(title)s: votes are closed.") % {
-        "note": note.name,
+        "note": note.shown_name,
         "title": work.title,
     }
 
@@ -81,7 +81,7 @@ def content_note_vote(*, member, work, note, present) -> NoteVote:
             if not present and not staff_set:
                 raise ValidationError(
                     _("Nobody has proposed “%(note)s” for %(title)s; vote yes to propose it.")
-                    % {"note": note.name, "title": work.title},
+                    % {"note": note.shown_name, "title": work.title},
                     code="not_proposed",
                 )
             try:

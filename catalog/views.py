@@ -124,9 +124,9 @@ def content_note_vote(request, slug):
                 member=request.user, work=work, note=note, present=VOTES[vote]
             )
             if VOTES[vote]:
-                text = _("You voted yes on “%(note)s”.") % {"note": note.name}
+                text = _("You voted yes on “%(note)s”.") % {"note": note.shown_name}
             else:
-                text = _("You voted no on “%(note)s”.") % {"note": note.name}
+                text = _("You voted no on “%(note)s”.") % {"note": note.shown_name}
         else:
             return error_answer(request, 400, _("vote: answer yes or no."), back)
     except ValidationError as error:

@@ -22,6 +22,11 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ["username", "email"]
+        # Django's stock sentence reads stiffly (and its Korean particles come out as
+        # "사용자 이름와/과"): say it in the site's voice.
+        error_messages = {
+            "username": {"unique": _("That username is taken. Please choose another.")}
+        }
 
 
 def password_is_right(request, member, password):

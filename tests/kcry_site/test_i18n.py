@@ -236,3 +236,31 @@ def test_not_found_pages_never_name_code_objects(client, path, language):
         assert code_words not in body
     expected = "Nothing here" if language == "en" else "없"
     assert expected in body
+
+
+@pytest.mark.django_db
+def test_content_notes_and_taken_usernames_read_naturally_in_korean(client, founding_lists):
+    from catalog.models import ContentNote, Work
+    from tests.factories import UserFactory
+
+    work = Work.objects.filter(content_notes__isnull=False).first()
+    note = work.content_notes.first()
+    assert note.name_ko
+    page = client.get(work.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert note.name_ko in page
+    english = client.get(work.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert note.name in english and note.name_ko not in english
+    assert ContentNote.objects.exclude(name_ko="").count() == ContentNote.objects.count()
+
+    UserFactory(username="mina")
+    answer = client.post(
+        "/accounts/signup/",
+        {
+            "username": "mina",
+            "email": "m@example.com",
+            "password1": "a-long-sad-ballad-77",
+            "password2": "a-long-sad-ballad-77",
+        },
+        HTTP_ACCEPT_LANGUAGE="ko",
+    ).content.decode()
+    assert "와/과" not in answer and "이미 쓰고 있는 사용자 이름이에요" in answer
