@@ -136,8 +136,10 @@ def test_a_hung_redis_costs_a_fraction_of_a_second_not_a_failure(client, outage_
     started = time.monotonic()
     visit_as_a_member(client, work, member, "Redis hangs and I still cried")
     elapsed = time.monotonic() - started
-    # Eight requests, each with a few cache calls that each wait for their timeout.
-    assert elapsed < 8, f"the visit took {elapsed:.1f} s"
+    # Eight requests, each with a few cache calls that each wait for their short timeout
+    # (a few seconds in all). Before, each request hung 5 s, 40 s for the visit; the bound
+    # sits well between, so a busy CI machine does not make it flaky.
+    assert elapsed < 20, f"the visit took {elapsed:.1f} s"
     assert Rating.objects.get(work=work, member=member).tears == 4
 
 
