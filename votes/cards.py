@@ -30,7 +30,7 @@ from django.core.cache import cache
 from django.utils import translation
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
-from .models import Tears, WorkStats
+from .models import Tears, stored_stats
 
 logger = logging.getLogger(__name__)
 
@@ -310,19 +310,10 @@ def _cached(kind, figures, work, draw, *, timeout, before_render=None):
     return Card(png=png, etag=etag)
 
 
-def stats_of(work):
-    """The work's figures row (None before its first rating); no query when the work
-    was read with select_related("tear_stats")."""
-    try:
-        return work.tear_stats
-    except WorkStats.DoesNotExist:
-        return None
-
-
 def work_figures(work, stats=None):
     """What a work's card shows (and therefore its cache key)."""
     if stats is None:
-        stats = stats_of(work)
+        stats = stored_stats(work)
     # Cards are shared images: they are drawn in the site's default language whatever
     # the language of the page that links to them.
     with translation.override(settings.LANGUAGE_CODE):

@@ -172,6 +172,15 @@ class WorkStats(models.Model):
         ]
 
 
+def stored_stats(work):
+    """`work`'s figures row, or None before its first rating; no query when the work was
+    read with select_related("tear_stats") or a write left the figures on it."""
+    try:
+        return work.tear_stats
+    except WorkStats.DoesNotExist:
+        return None
+
+
 class WorkDay(models.Model):
     """Ratings given to a work on one (local) day: the figures "rising" reads.
 

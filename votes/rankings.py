@@ -11,7 +11,7 @@ from catalog.forms import WorkFilterForm
 from catalog.models import Credit, Work
 from kcry_site.web.forms import QueryChoiceField, valid_query
 
-from .models import WorkStats
+from .models import WorkStats, stored_stats
 from .stats import current_baseline, rising_since
 
 
@@ -111,11 +111,7 @@ class Row:
 
 def to_row(item, position):
     if isinstance(item, Work):
-        try:
-            stats = item.tear_stats
-        except WorkStats.DoesNotExist:
-            stats = None
-        return Row(position, item, stats)
+        return Row(position, item, stored_stats(item))
     return Row(position, item.work, item)
 
 

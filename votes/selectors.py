@@ -25,17 +25,15 @@ from .models import (
     Tears,
     WatchlistEntry,
     WorkStats,
+    stored_stats,
 )
 
 HISTOGRAM_BAR_WIDTH = 160  # px, the longest bar
 
 
 def stats_for(work):
-    """The work's figures: those a write (or select_related) left on it, else read now."""
-    try:
-        return work.tear_stats
-    except WorkStats.DoesNotExist:
-        return WorkStats(work=work)
+    """The work's figures, or empty ones before its first rating."""
+    return stored_stats(work) or WorkStats(work=work)
 
 
 def stats_json(stats):
@@ -134,10 +132,7 @@ def list_community(request, editorial_list):
     )
     rows = []
     for link in links:
-        try:
-            stats = link.work.tear_stats
-        except WorkStats.DoesNotExist:
-            stats = None
+        stats = stored_stats(link.work)
         shown = stats if stats and stats.n else None
         rows.append({"entry": link.listentry, "work": link.work, "stats": shown})
     rows.sort(key=lambda row: table_place(row["entry"], editorial_list.is_countdown))

@@ -43,7 +43,7 @@ from kcry_site.web.ratelimit import (
 )
 
 from . import cards, selectors, services
-from .models import Rating, Tears, WatchlistEntry
+from .models import Rating, Tears, WatchlistEntry, stored_stats
 from .rankings import Order, ranking_form, rows_of
 from .stats import current_baseline
 
@@ -474,7 +474,7 @@ def _card_or_too_many(request, etag, make_card):
 
 def work_card(request, slug):
     work = get_object_or_404(Work.objects.published().select_related("tear_stats"), slug=slug)
-    stats = cards.stats_of(work)
+    stats = stored_stats(work)
     brake = _card_brake(request)
     return _card_or_too_many(
         request,
