@@ -153,7 +153,16 @@ def compare_page(request, username, other):
     first, second = active_member(username), active_member(other)
     if first == second:
         return refuse_self_compare(request, first)
-    context = {"first": first, "second": second, "comparison": votes.compare(first, second)}
+    context = {"first": first, "second": second}
+    # A private diary shows nothing of its ratings to others, not even through here;
+    # its owner may still compare themself with anyone.
+    private = [m for m in (first, second) if m.diary_is_private and m != request.user]
+    if private:
+        context["private_member"] = private[0]
+        return render(request, "pages/compare.html", context)
+    comparison = votes.compare(first, second)
+    page = paginate(request, comparison.shared, settings.KCRY_COMPARE_PER_PAGE)
+    context |= {"comparison": comparison, "page_obj": page, "shared": page.object_list}
     return render(request, "pages/compare.html", context)
 
 
