@@ -419,3 +419,12 @@ def compare_candidates(member, limit=COMPARE_CANDIDATES):
         .order_by("-shared", "member__username")
         .values_list("member__username", flat=True)[:limit]
     )
+
+
+def own_tears(member, works):
+    """{work id: tears} of `member`'s ratings of `works` (one query)."""
+    return dict(
+        Rating.objects.filter(member=member, work__in=[work.pk for work in works]).values_list(
+            "work_id", "tears"
+        )
+    )
