@@ -240,6 +240,7 @@ KCRY_DIARY_PER_PAGE = env.int("KCRY_DIARY_PER_PAGE", default=50)
 KCRY_INBOX_PER_PAGE = env.int("KCRY_INBOX_PER_PAGE", default=30)
 KCRY_FEED_PER_PAGE = env.int("KCRY_FEED_PER_PAGE", default=30)
 KCRY_FOLLOWS_PER_PAGE = env.int("KCRY_FOLLOWS_PER_PAGE", default=50)
+KCRY_COMPARE_PER_PAGE = env.int("KCRY_COMPARE_PER_PAGE", default=50)
 KCRY_DIARY_MONTHS = 12
 # Failed password checks allowed within KCRY_LOGIN_LOCKOUT_SECONDS before a pause: per
 # (account, address), per address (spraying) and per account (from many addresses).

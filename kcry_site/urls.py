@@ -34,6 +34,7 @@ urlpatterns = [
     path("works/<slug:slug>/", pages.work_page, name="work"),
     path("lists/<slug:slug>/", pages.list_page, name="list"),
     path("api/works/<slug:slug>/", page_api.work_detail, name="api-work"),
+    path("welcome/", pages.welcome, name="welcome"),
     path("u/<str:username>/", pages.member_page, name="member"),
     path("u/<str:username>/compare/", pages.compare_pick, name="compare-pick"),
     path("u/<str:username>/compare/<str:other>/", pages.compare_page, name="compare"),

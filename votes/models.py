@@ -7,7 +7,7 @@ with F() expressions in the same transaction as the rating they describe, and
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q, Sum, Value
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -100,23 +100,23 @@ class WorkStatsQuerySet(models.QuerySet):
     def rising(self, *, since, weight, mean, m):
         """Works rated on or after `since`, scored with recent ratings counting `weight` times.
 
-        Reads the per-day buckets (`WorkDay`) of the window, at most one row per work
-        and day, so the cost follows the catalogue's size, not the number of ratings.
+        The candidates are the works with a per-day bucket (`WorkDay`) in the window, read
+        through the (day, stats) index, so the cost follows the window's ratings, not the
+        catalogue; each candidate's recent figures are summed from its own buckets. No
+        GROUP BY over the works: the page's count and rows stay cheap.
         """
         extra = weight - 1
-        recent = self.filter(days__day__gte=since).annotate(
-            recent_n=Sum("days__n"), recent_total=Sum("days__total")
+        window = WorkDay.objects.filter(day__gte=since)
+        own = window.filter(stats=OuterRef("pk")).order_by().values("stats")
+        recent = self.filter(pk__in=window.filter(n__gt=0).values("stats_id")).annotate(
+            recent_n=Subquery(own.annotate(s=Sum("n")).values("s")),
+            recent_total=Subquery(own.annotate(s=Sum("total")).values("s")),
         )
         weighted_n = Cast(F("n") + extra * F("recent_n"), models.FloatField())
         weighted_total = Cast(F("total") + extra * F("recent_total"), models.FloatField())
-        return (
-            recent.filter(recent_n__gt=0)
-            .annotate(
-                rising_score=(weighted_total + Value(float(m * mean)))
-                / (weighted_n + Value(float(m)))
-            )
-            .order_by("-rising_score", "-recent_n", "work__title", "pk")
-        )
+        return recent.annotate(
+            rising_score=(weighted_total + Value(float(m * mean))) / (weighted_n + Value(float(m)))
+        ).order_by("-rising_score", "-recent_n", "work__title", "pk")
 
 
 class WorkStats(models.Model):

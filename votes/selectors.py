@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, Sum
+from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Abs, TruncMonth
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -254,34 +254,46 @@ def tears_per_month(member, months=12):
 
 @dataclass
 class Comparison:
-    shared: list  # Ratings of the first member with `other_tears` and `gap`
+    shared: object  # queryset: the first member's ratings of works both rated, by title
+    count: int  # works both rated
     agreement: int | None  # percent, 100 = identical ratings on every shared work
     first_cries_more: int  # shared works the first member rated higher
     second_cries_more: int
+    biggest_gaps: list  # up to COMPARE_GAPS ratings, widest gap first
 
-    @property
-    def biggest_gaps(self):
-        return [rating for rating in self.shared if rating.gap][:5]
+
+COMPARE_GAPS = 5
 
 
 def compare(first, second):
-    shared = list(
-        Rating.objects.filter(member=first, work__tear_ratings__member=second)
-        .annotate(
-            other_tears=F("work__tear_ratings__tears"),
-            gap=Abs(F("tears") - F("work__tear_ratings__tears")),
-        )
-        .select_related("work")
-        .order_by("-gap", "work__title")
+    """Two members' agreement over the works both rated, from SQL aggregates.
+
+    Three queries whatever the number of shared works: the figures (count, summed gap,
+    who cried more) in one aggregate, the widest gaps in one limited query; `shared` is
+    an unevaluated queryset, ordered by title, for the page to paginate.
+    """
+    pairs = Rating.objects.filter(member=first, work__tear_ratings__member=second)
+    other_tears = F("work__tear_ratings__tears")
+    figures = pairs.aggregate(
+        count=Count("pk"),
+        gap_total=Sum(Abs(F("tears") - other_tears)),
+        first_more=Count("pk", filter=Q(tears__gt=other_tears)),
+        second_more=Count("pk", filter=Q(tears__lt=other_tears)),
     )
-    if not shared:
-        return Comparison(shared, None, 0, 0)
-    mean_gap = sum(rating.gap for rating in shared) / len(shared)
+    count = figures["count"]
+    if not count:
+        return Comparison(pairs.none(), 0, None, 0, 0, [])
+    with_other = pairs.annotate(
+        other_tears=other_tears, gap=Abs(F("tears") - other_tears)
+    ).select_related("work")
+    gaps = list(with_other.filter(gap__gt=0).order_by("-gap", "work__title", "pk")[:COMPARE_GAPS])
     return Comparison(
-        shared=shared,
-        agreement=round(100 * (1 - mean_gap / 5)),
-        first_cries_more=sum(1 for r in shared if r.tears > r.other_tears),
-        second_cries_more=sum(1 for r in shared if r.tears < r.other_tears),
+        shared=with_other.order_by("work__title", "pk"),
+        count=count,
+        agreement=round(100 * (1 - figures["gap_total"] / count / 5)),
+        first_cries_more=figures["first_more"],
+        second_cries_more=figures["second_more"],
+        biggest_gaps=gaps,
     )
 
 
@@ -401,4 +413,13 @@ def compare_candidates(member, limit=COMPARE_CANDIDATES):
         .annotate(shared=Count("pk"))
         .order_by("-shared", "member__username")
         .values_list("member__username", flat=True)[:limit]
+    )
+
+
+def own_tears(member, works):
+    """{work id: tears} of `member`'s ratings of `works` (one query)."""
+    return dict(
+        Rating.objects.filter(member=member, work__in=[work.pk for work in works]).values_list(
+            "work_id", "tears"
+        )
     )

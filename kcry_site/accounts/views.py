@@ -77,7 +77,8 @@ class SignUpView(RedirectURLMixin, CreateView):
         return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self):
-        return self.get_redirect_url() or self.get_default_redirect_url()
+        # With no page to go back to, a new member starts on the welcome page.
+        return self.get_redirect_url() or reverse("welcome")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(next=self.get_redirect_url(), **kwargs)

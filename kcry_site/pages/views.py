@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import BadRequest
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,11 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from catalog import selectors as catalog
-from catalog.models import EditorialList, Work
+from catalog.models import EditorialList, ListEntry, Work
 from comments import selectors as comments
 from kcry_site.accounts.models import Follow
+from kcry_site.web.decorators import members_only
 from kcry_site.web.pagination import paginate
 from votes import selectors as votes
+from votes.models import Tears
 
 from .player import player_for
 
@@ -32,6 +35,41 @@ def home(request):
         "guarded_ids": catalog.guarded_work_ids(request.user, new_works),
     }
     return render(request, "pages/home.html", context)
+
+
+WELCOME_WORKS = 8  # works offered to a new member, from the first editorial lists
+WELCOME_LISTS = 3  # lists read to find them
+
+
+def founding_works(limit=WELCOME_WORKS):
+    """The first `limit` published works of the first published editorial lists, in the
+    lists' own order (three queries whatever the catalogue's size)."""
+    lists = EditorialList.objects.published().order_by("created", "pk")[:WELCOME_LISTS]
+    entries = (
+        ListEntry.objects.filter(editorial_list__in=lists)
+        .select_related("editorial_list")
+        .prefetch_related(
+            Prefetch("works", queryset=Work.objects.published().order_by("pk"), to_attr="shown")
+        )
+        .order_by("editorial_list__created", "editorial_list__pk", "order", "pk")
+    )
+    works = {}
+    for entry in entries[: limit * 2]:
+        for work in entry.shown:
+            works.setdefault(work.pk, work)
+    return list(works.values())[:limit]
+
+
+@require_GET
+@members_only()
+def welcome(request):
+    """A new member's first step: hello by name, and a few works to rate in one click."""
+    works = founding_works()
+    own = votes.own_tears(request.user, works)
+    for work in works:
+        work.own_tears = own.get(work.pk)
+    context = {"works": works, "choices": list(Tears)}
+    return render(request, "pages/welcome.html", context)
 
 
 @require_GET
@@ -153,7 +191,16 @@ def compare_page(request, username, other):
     first, second = active_member(username), active_member(other)
     if first == second:
         return refuse_self_compare(request, first)
-    context = {"first": first, "second": second, "comparison": votes.compare(first, second)}
+    context = {"first": first, "second": second}
+    # A private diary shows nothing of its ratings to others, not even through here;
+    # its owner may still compare themself with anyone.
+    private = [m for m in (first, second) if m.diary_is_private and m != request.user]
+    if private:
+        context["private_member"] = private[0]
+        return render(request, "pages/compare.html", context)
+    comparison = votes.compare(first, second)
+    page = paginate(request, comparison.shared, settings.KCRY_COMPARE_PER_PAGE)
+    context |= {"comparison": comparison, "page_obj": page, "shared": page.object_list}
     return render(request, "pages/compare.html", context)
 
 

@@ -196,6 +196,7 @@ MEMBER_PAGES = {
     "password_change_done",
     "inbox:inbox",
     "inbox:feed",
+    "welcome",
 }
 URL_NAMES = sorted({name for name, _route in url_patterns()} - {None})
 

@@ -63,7 +63,7 @@ def test_compare_two_members(client):
     rate(a, WorkFactory(), 1)  # only one of them
     response = client.get("/u/a/compare/b/")
     comparison = response.context["comparison"]
-    assert len(comparison.shared) == 3
+    assert comparison.count == 3
     # mean gap (0 + 1 + 5) / 3 = 2 → 1 - 2/5 = 60%
     assert comparison.agreement == 60
     assert [r.work.title for r in comparison.biggest_gaps] == ["Apart", "Close"]

@@ -31,7 +31,7 @@ def test_sign_up_refuses_an_unsafe_next_and_bad_passwords(client):
         "password2": "a-long-sad-ballad-77",
         "next": "https://evil.example/",
     }
-    assert client.post("/accounts/signup/", data)["Location"] == "/"
+    assert client.post("/accounts/signup/", data)["Location"] == "/welcome/"
     client.logout()
     bad = client.post(
         "/accounts/signup/", {**data, "username": "other", "password2": "different-one-88"}
