@@ -179,7 +179,7 @@ def test_thread_shows_spoilers_folded_and_moment_jump_links(client, mv):
         '  <div class="comment-body">the brother dies</div>'
     ) in page
     assert 'href="https://www.youtube.com/watch?v=abc123&amp;t=187s"' in page
-    assert "▶ 3:07" in page
+    assert "jump to 3:07</a>" in page
 
 
 def test_moment_without_video_is_plain_text(client):
