@@ -4,6 +4,8 @@ the pages the site composes on top (kcry_site/pages)."""
 from itertools import groupby
 
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .models import ContentNote, Credit, ListEntry, Work
 
@@ -132,3 +134,19 @@ def guarded_work_ids(member, works):
     if not with_posters:
         return set()
     return with_posters & set(Work.objects.guarded_ids_for(member))
+
+
+def card_context(works, guarded_ids, card_heading=3):
+    """The context of catalog/_work_cards.html: each work gets its kind label and URL
+    once per page (one gettext per kind, one reverse() in all; a slug needs no quoting)."""
+    labels = dict(Work.Kind.choices)
+    prefix, suffix = reverse("work", args=["slug"]).rsplit("slug", 1)
+    for work in works:
+        work.kind_label = labels.get(work.kind, work.kind)
+        work.url = f"{prefix}{work.slug}{suffix}"
+    return {
+        "works": works,
+        "guarded_ids": guarded_ids,
+        "card_heading": card_heading,
+        "folded_label": _("Poster folded: content note"),
+    }

@@ -10,21 +10,38 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 
+from kcry_site.web import versions
 from kcry_site.web.answers import error_answer
 from kcry_site.web.decorators import members_only
 from kcry_site.web.forms import valid_query
+from kcry_site.web.fragments import cached_fragment, folded
 from kcry_site.web.pagination import paginate
 
 from . import services
 from .forms import NotePreferencesForm, SearchForm, SuggestionForm, WorkFilterForm
 from .models import ContentNote, EditorialList, ListEntry, Person, Work
-from .selectors import group_credits, guarded_work_ids
+from .selectors import card_context, group_credits, guarded_work_ids
+
+
+def work_cards(name, works, guarded_ids, parts=(), card_heading=3):
+    """The <li> cards of `works`, kept as a fragment under the site version (bumped by
+    every catalog edit and rating), the language, `parts` (what picks the works) and
+    the member's folded posters."""
+    return cached_fragment(
+        f"cards:{name}",
+        [versions.SITE],
+        [*parts, card_heading, folded(guarded_ids)],
+        lambda: render_to_string(
+            "catalog/_work_cards.html", card_context(works, guarded_ids, card_heading)
+        ),
+    )
 
 
 class WorkListView(TemplateView):
@@ -36,13 +53,16 @@ class WorkListView(TemplateView):
         page = paginate(self.request, works, settings.KCRY_WORKS_PER_PAGE)
         query = self.request.GET.copy()
         query.pop("page", None)
+        works = list(page.object_list)
+        guarded = guarded_work_ids(self.request.user, works)
+        filters = query.urlencode()
         return super().get_context_data(
             form=form,
             decades=Work.objects.published().decades(),
             page_obj=page,
-            works=page.object_list,
-            guarded_ids=guarded_work_ids(self.request.user, page.object_list),
-            filter_query=query.urlencode(),
+            works=works,
+            cards=work_cards("index", works, guarded, [filters, page.number], card_heading=2),
+            filter_query=filters,
             **kwargs,
         )
 
@@ -82,11 +102,12 @@ class SearchView(TemplateView):
         if query:
             works = list(Work.objects.published().with_artists().search(query)[:limit])
             people = list(Person.objects.matching(query)[:limit])
+        guarded = guarded_work_ids(self.request.user, works)
         return super().get_context_data(
             form=form,
             query=query,
             works=works,
-            guarded_ids=guarded_work_ids(self.request.user, works),
+            cards=work_cards("search", works, guarded, [query]) if works else "",
             people=people,
             **kwargs,
         )

@@ -8,15 +8,19 @@ from django.core.exceptions import BadRequest
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from catalog import selectors as catalog
 from catalog.models import EditorialList, ListEntry, Work
+from catalog.views import work_cards
 from comments import selectors as comments
 from kcry_site.accounts.models import Follow
+from kcry_site.web import versions
 from kcry_site.web.decorators import members_only
+from kcry_site.web.fragments import cached_fragment, folded
 from kcry_site.web.pagination import paginate
 from votes import selectors as votes
 from votes.models import Tears
@@ -29,10 +33,11 @@ User = get_user_model()
 @require_GET
 def home(request):
     new_works = list(Work.objects.published().with_artists().order_by("-created", "-pk")[:8])
+    guarded = catalog.guarded_work_ids(request.user, new_works)
     context = {
         "lists": EditorialList.objects.published(),
         "new_works": new_works,
-        "guarded_ids": catalog.guarded_work_ids(request.user, new_works),
+        "new_cards": work_cards("home", new_works, guarded),
     }
     return render(request, "pages/home.html", context)
 
@@ -95,12 +100,31 @@ def list_page(request, slug):
     editorial_list = get_object_or_404(EditorialList.objects.published(), slug=slug)
     entries = catalog.list_entries(editorial_list)
     works = [work for entry in entries["entries"] for work in entry.works.all()]
+    guarded = catalog.guarded_work_ids(request.user, works)
+    # The entries and the rank table are the same for every member but for the folded
+    # posters: kept as fragments under the site and list versions (a rating, a catalog
+    # or list edit bumps one), rendered again at once after a change.
+    scopes = [versions.SITE, versions.of(editorial_list)]
+
+    def render_entries():
+        cards = catalog.card_context(works, guarded)
+        context = {"editorial_list": editorial_list, **entries, **cards}
+        return render_to_string("pages/_list_entries.html", context)
+
+    community = votes.list_community(request, editorial_list)
+    community["table_html"] = cached_fragment(
+        "list-community",
+        scopes,
+        [],
+        lambda: render_to_string("votes/_list_community_table.html", community),
+    )
     context = {
         "editorial_list": editorial_list,
         **entries,
-        "guarded_ids": catalog.guarded_work_ids(request.user, works),
+        "guarded_ids": guarded,
+        "entries_html": cached_fragment("list-entries", scopes, [folded(guarded)], render_entries),
         "share": catalog.list_share(editorial_list, entries["entries"]),
-        "community": votes.list_community(request, editorial_list),
+        "community": community,
         "thread": comments.thread_panel(request, editorial_list),
     }
     return render(request, "pages/list.html", context)
@@ -130,11 +154,24 @@ def member_page(request, username):
     if not hidden:
         ratings = member.tear_ratings.select_related("work").order_by("-rated_at", "-pk")
         page = paginate(request, ratings, settings.KCRY_DIARY_PER_PAGE)
+
+        def render_diary():
+            # Read only on a miss: totals, chart and rows change with a rating or a
+            # catalog edit, both of which bump the site version.
+            diary = {
+                "member": member,
+                "page_obj": page,
+                "diary": page.object_list,
+                "totals": votes.totals(member),
+                "chart": votes.tears_per_month(member, settings.KCRY_DIARY_MONTHS),
+            }
+            return render_to_string("pages/_member_diary.html", diary)
+
         context |= {
             "page_obj": page,
-            "diary": page.object_list,
-            "totals": votes.totals(member),
-            "chart": votes.tears_per_month(member, settings.KCRY_DIARY_MONTHS),
+            "diary_html": cached_fragment(
+                "member-diary", [versions.SITE], [member.pk, page.number], render_diary
+            ),
             "recent_comments": comments.member_comments(member, request.user),
         }
     return render(request, "pages/member.html", context)
