@@ -19,7 +19,11 @@ class Row:
 
 
 def _ratio(numerator, denominator):
-    return f"{numerator / denominator:.2f}" if numerator and denominator else "–"
+    """Two decimals, three below 0.1 (a member's page can be 0.004 of the bare view)."""
+    if not numerator or not denominator:
+        return "–"
+    ratio = numerator / denominator
+    return f"{ratio:.2f}" if ratio >= 0.095 else f"{ratio:.3f}"
 
 
 def _fmt(row, baseline):
