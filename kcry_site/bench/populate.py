@@ -4,11 +4,15 @@ Deterministic (seeded), and split in two steps so the same run can time pages at
 10,000 and at 1,000,000 ratings: `build_community()` makes works, people, lists,
 members, comments and the first ratings; `add_ratings()` adds more. Stored rating
 figures are then rebuilt by votes' own `recompute_all`, the same code that repairs drift.
+`add_member_world()` gives one member (VIEWER) follows and an inbox, and
+`add_tear_marks()` puts "I cried here" marks on one work (TEAR_WORK_SLUG).
 """
 
 import random
+from collections import Counter
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -18,13 +22,18 @@ from tqdm import tqdm
 from catalog.models import Credit, EditorialList, ListEntry, Person, Work
 from catalog.text import compact
 from comments.models import Comment
-from votes.models import Rating
+from kcry_site.accounts.models import Follow
+from kcry_site.inbox.models import Notification
+from votes.models import Rating, TearBucket, TearMark
 from votes.stats import recompute_all
 
 BATCH = 5000
 THREAD_WORK_SLUG = "bench-work-00001"  # the work whose page carries a 500-comment thread
 THREAD_SIZE = 500
 LIST_SLUG = "bench-list-01"
+TEAR_WORK_SLUG = "bench-work-00002"  # the work whose page carries the tear marks
+TEAR_WORK_RUNTIME = 3600  # seconds: 720 buckets of 5 s
+VIEWER = "bench00000"  # the member whose diary, inbox and feed are timed
 
 
 def _bulk(model, rows, label, total):
@@ -215,3 +224,82 @@ def add_ratings(*, work_ids, member_ids, per_member, start, stop):
         _bulk(Rating, rows(), "ratings", stop - start)
     with tqdm(total=len(work_ids), desc="rating figures", unit="work") as bar:
         recompute_all(fix=True, progress=lambda index, total: bar.update(1))
+
+
+def add_member_world(*, member_ids, comment_ids, follows, notifications, seed=11):
+    """The viewer (member_ids[0]) follows `follows` others and has `notifications`
+    inbox entries (replies, "me too", new followers; the older half read)."""
+    rng = random.Random(seed)
+    viewer = member_ids[0]
+    followed = member_ids[1 : 1 + follows]
+    now = timezone.now()
+    with transaction.atomic():
+        _bulk(
+            Follow,
+            (Follow(follower_id=viewer, followed_id=other) for other in followed),
+            "follows",
+            len(followed),
+        )
+        kinds = [Notification.Kind.REPLY, Notification.Kind.METOO, Notification.Kind.FOLLOW]
+
+        def rows():
+            for i in range(notifications):
+                kind = kinds[i % len(kinds)]
+                yield Notification(
+                    recipient_id=viewer,
+                    kind=kind,
+                    actor_id=rng.choice(member_ids[1:]),
+                    comment_id=None
+                    if kind == Notification.Kind.FOLLOW
+                    else rng.choice(comment_ids),
+                    count=rng.randint(2, 9) if kind == Notification.Kind.METOO else 1,
+                    read_at=now if i >= notifications // 2 else None,
+                )
+
+        _bulk(Notification, rows(), "notifications", notifications)
+        # auto_now_add stamped them all alike: spread them over the past weeks, an hour
+        # apart, the first made the oldest.
+        pks = Notification.objects.filter(recipient_id=viewer).order_by("-pk")
+        for step, pk in enumerate(pks.values_list("pk", flat=True)):
+            Notification.objects.filter(pk=pk).update(created=now - timedelta(hours=step))
+
+
+def add_tear_marks(*, work_id, member_ids, marks, seed=13):
+    """`marks` "I cried here" marks on one work, each member at most once per bucket,
+    crowded around a few moments; then one TearBucket row per bucket with its count."""
+    rng = random.Random(seed)
+    width = settings.KCRY_TEAR_BUCKET_SECONDS
+    buckets = TEAR_WORK_RUNTIME // width
+    marks = min(marks, len(member_ids) * buckets)
+    per_member = -(-marks // len(member_ids))
+    peaks = [rng.uniform(0.1, 0.95) * TEAR_WORK_RUNTIME for _ in range(6)]
+    Work.objects.filter(pk=work_id).update(runtime_seconds=TEAR_WORK_RUNTIME)
+
+    def seconds():
+        return int(min(max(rng.gauss(rng.choice(peaks), 90), 0), TEAR_WORK_RUNTIME - 1))
+
+    counts = Counter()
+
+    def rows():
+        made = 0
+        for member_id in member_ids:
+            taken = set()
+            while len(taken) < min(per_member, marks - made):
+                at = seconds() if len(taken) < buckets // 2 else rng.randrange(TEAR_WORK_RUNTIME)
+                start = at // width * width
+                if start in taken:
+                    continue
+                taken.add(start)
+                counts[start] += 1
+                yield TearMark(member_id=member_id, work_id=work_id, bucket=start, at_seconds=at)
+            made += len(taken)
+            if made >= marks:
+                return
+
+    with transaction.atomic():
+        _bulk(TearMark, rows(), "tear marks", marks)
+        TearBucket.objects.bulk_create(
+            TearBucket(work_id=work_id, start=start, count=count)
+            for start, count in sorted(counts.items())
+        )
+    return marks

@@ -14,17 +14,28 @@ init = function(args)
   math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 100000)
 end
 
+-- As votes/static/votes/rating.js posts a click on a tear button: the form's fields
+-- (CSRF token and the button's value) as multipart FormData, asking for JSON.
+local boundary = "kcrybenchboundary"
+
+local function field(name, value)
+  return "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"" .. name
+    .. "\"\r\n\r\n" .. value .. "\r\n"
+end
+
 request = function()
   local member = members[math.random(#members)]
   local slug = slugs[math.random(#slugs)]
   local headers = {
     ["Cookie"] = "sessionid=" .. member.session .. "; csrftoken=" .. member.csrf,
-    ["X-CSRFToken"] = member.csrf,
-    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Content-Type"] = "multipart/form-data; boundary=" .. boundary,
     ["Accept"] = "application/json",
+    ["X-Requested-With"] = "fetch",
     ["Referer"] = "http://127.0.0.1/works/" .. slug .. "/",
   }
-  return wrk.format("POST", "/works/" .. slug .. "/rating/", headers, "tears=" .. math.random(0, 5))
+  local body = field("csrfmiddlewaretoken", member.csrf) .. field("tears", math.random(0, 5))
+    .. "--" .. boundary .. "--\r\n"
+  return wrk.format("POST", "/works/" .. slug .. "/rating/", headers, body)
 end
 -- The figures line is the same as for every other page.
 dofile(os.getenv("KCRY_BENCH_DIR") .. "/report.lua")

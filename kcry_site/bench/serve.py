@@ -1,5 +1,6 @@
 """Run gunicorn and wrk for the benchmark, both as separate processes on loopback."""
 
+import http.client
 import json
 import os
 import shutil
@@ -116,3 +117,19 @@ def wrk(url, *, connections=16, seconds=10, script="report.lua", environment=Non
     figures = json.loads(line.removeprefix("WRK_JSON "))
     figures["rps"] = figures["requests"] / figures["seconds"]
     return figures
+
+
+def check_page(base_url, path, *, session=None):
+    """Fail loudly unless gunicorn answers `path` with 200 (as the member, with `session`):
+    wrk would count a redirect to the log-in page as a fast success."""
+    host, port = base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    headers = {"Cookie": f"sessionid={session}"} if session else {}
+    try:
+        connection.request("GET", path, headers=headers)
+        status = connection.getresponse().status
+    finally:
+        connection.close()
+    if status != 200:
+        who = "the member" if session else "a visitor"
+        raise RuntimeError(f"GET {path} answered {status} to {who}")

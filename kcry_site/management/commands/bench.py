@@ -8,17 +8,29 @@ import platform
 from pathlib import Path
 
 import django
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import connection
 
 from catalog.models import EditorialList, Work
 from comments.models import Comment
+from kcry_site.accounts.models import Follow
 from kcry_site.bench import populate
-from kcry_site.bench.measure import bench_members, queries_per_request, write_sessions
-from kcry_site.bench.report import Row, write_report
-from kcry_site.bench.serve import ROOT, Gunicorn, wrk
-from votes.models import Rating
+from kcry_site.bench.measure import (
+    bench_members,
+    in_process_ms,
+    member_session,
+    queries_per_request,
+    write_sessions,
+)
+from kcry_site.bench.report import ANONYMOUS, MEMBER, MISS, Row, write_report
+from kcry_site.bench.serve import ROOT, Gunicorn, check_page, wrk
+from kcry_site.inbox.models import Notification
+from votes.models import Rating, TearMark
 from votes.stats import recompute_all
+
+PAGE_CACHE_OFF = {"KCRY_ANON_CACHE_SECONDS": "0"}
+EVERYONE = (ANONYMOUS, MISS, MEMBER)
 
 
 class Command(BaseCommand):
@@ -30,9 +42,15 @@ class Command(BaseCommand):
         parser.add_argument("--ratings", type=int, default=1_000_000)
         parser.add_argument("--small-ratings", type=int, default=10_000)
         parser.add_argument("--comments", type=int, default=100_000)
+        parser.add_argument("--follows", type=int, default=500, help="members the member follows")
+        parser.add_argument("--notifications", type=int, default=1000, help="the member's inbox")
+        parser.add_argument("--tear-marks", type=int, default=100_000)
         parser.add_argument("--seconds", type=int, default=10, help="wrk duration per URL")
         parser.add_argument("--connections", type=int, default=16)
         parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+        parser.add_argument(
+            "--in-process-repeat", type=int, default=30, help="test Client requests per page"
+        )
         parser.add_argument("--output", default=str(ROOT / "docs" / "benchmark.md"))
 
     def handle(self, *args, **options):
@@ -51,17 +69,27 @@ class Command(BaseCommand):
             ratings=options["small_ratings"],
             per_member=per_member,
         )
+        follows = min(options["follows"], len(member_ids) - 1)
+        populate.add_member_world(
+            member_ids=member_ids,
+            comment_ids=list(Comment.objects.values_list("pk", flat=True)),
+            follows=follows,
+            notifications=options["notifications"],
+        )
+        tear_work = Work.objects.get(slug=populate.TEAR_WORK_SLUG)
+        tear_marks = populate.add_tear_marks(
+            work_id=tear_work.pk, member_ids=member_ids, marks=options["tear_marks"]
+        )
 
         thread_work = Work.objects.get(slug=populate.THREAD_WORK_SLUG)
         scale_paths = {"/rankings/": "ranking", thread_work.get_absolute_url(): "work page"}
-        uncached = {"KCRY_ANON_CACHE_SECONDS": "0"}
         run = dict(seconds=options["seconds"], connections=options["connections"])
 
         say("Timing the ranking and work pages at the small rating count…")
-        server = Gunicorn(workers=options["workers"], **uncached)
+        server = Gunicorn(workers=options["workers"], **PAGE_CACHE_OFF)
         server.collect_static()
         with server:
-            small = {path: wrk(server.base_url + path, **run) for path in scale_paths}
+            small = {path: warm_wrk(server, path, **run) for path in scale_paths}
 
         say(f"Adding ratings up to {options['ratings']:,}…")
         populate.add_ratings(
@@ -73,33 +101,60 @@ class Command(BaseCommand):
         )
         ratings_total = Rating.objects.count()
 
+        viewer = get_user_model().objects.get(username=populate.VIEWER)
+        session = member_session(viewer)
         list_path = EditorialList.objects.get(slug=populate.LIST_SLUG).get_absolute_url()
         pages = [
-            ("bare Django view (baseline)", "/bench/bare"),
-            ("/rankings/", "/rankings/"),
+            ("bare Django view (baseline)", "/bench/bare", ("anyone",)),
+            ("/ (home)", "/", EVERYONE),
+            ("/works/ (index)", "/works/", EVERYONE),
             (
                 f"/works/<slug>/ ({populate.THREAD_SIZE}-comment thread)",
                 thread_work.get_absolute_url(),
+                EVERYONE,
             ),
-            ("/lists/<slug>/", list_path),
-            ("/api/rankings/", "/api/rankings/"),
-            ("/search/?q=", "/search/?q=tear-jerker+12"),
+            ("/lists/<slug>/", list_path, EVERYONE),
+            ("/rankings/ (50 rows)", "/rankings/", EVERYONE),
+            ("/api/rankings/", "/api/rankings/", (ANONYMOUS, MISS)),
+            ("/search/?q=", "/search/?q=tear-jerker+12", EVERYONE),
+            ("/u/<member>/ (the member's diary)", viewer.get_absolute_url(), EVERYONE),
+            ("/inbox/", "/inbox/", (MEMBER,)),
+            (f"/feed/ (following {follows:,})", "/feed/", (MEMBER,)),
+            (
+                f"/works/<slug>/ ({tear_marks:,} tear marks)",
+                tear_work.get_absolute_url(),
+                EVERYONE,
+            ),
         ]
+        repeat = options["in_process_repeat"]
         rows = []
-        say("Loading every page (production settings: anonymous page cache on)…")
-        with Gunicorn(workers=options["workers"]) as server:
-            for label, path in pages:
-                figures = wrk(server.base_url + path, **run)
-                queries = 0 if path == "/bench/bare" else queries_per_request(path)
-                rows.append(Row(label, figures, queries, cached=True))
-        say("… and with the page cache off (every request renders)…")
-        with Gunicorn(workers=options["workers"], **uncached) as server:
-            for label, path in pages[1:]:
-                figures = wrk(server.base_url + path, **run)
-                rows.append(Row(label, figures, queries_per_request(path), cached=False))
-            large = {path: wrk(server.base_url + path, **run) for path in scale_paths}
 
-            say("Rating POSTs from logged-in members…")
+        def measure(server, label, path, who, **wrk_options):
+            member = viewer if who == MEMBER else None
+            check_page(server.base_url, path, session=session if member else None)
+            figures = warm_wrk(server, path, **run, **wrk_options)
+            queries = 0 if path == "/bench/bare" else queries_per_request(path, member=member)
+            timed = who != ANONYMOUS  # a page cache hit is not what the test Client times
+            in_process = in_process_ms(path, member=member, repeat=repeat) if timed else None
+            rows.append(Row(label, who, figures, queries, in_process))
+
+        say("Loading every page anonymously and as a member (page cache on, as deployed)…")
+        as_member = dict(script="member.lua", environment={"KCRY_BENCH_SESSION": session})
+        with Gunicorn(workers=options["workers"]) as server:
+            for label, path, whos in pages:
+                for who in whos:
+                    if who == MEMBER:
+                        measure(server, label, path, who, **as_member)
+                    elif who != MISS:
+                        measure(server, label, path, who)
+        say("… and anonymously with the page cache off (every request renders)…")
+        with Gunicorn(workers=options["workers"], **PAGE_CACHE_OFF) as server:
+            for label, path, whos in pages:
+                if MISS in whos:
+                    measure(server, label, path, MISS)
+            large = {path: warm_wrk(server, path, **run) for path in scale_paths}
+
+            say("Rating POSTs from logged-in members (as rating.js sends them)…")
             members = bench_members(1000)
             sessions = write_sessions(members, ROOT / "bench-sessions.txt")
             slugs = ROOT / "bench-slugs.txt"
@@ -122,7 +177,7 @@ class Command(BaseCommand):
             method="post",
             data={"tears": "4"},
         )
-        rows.append(Row("rating POST (logged in)", figures, rating_queries, cached=False))
+        rows.append(Row("rating POST (as rating.js sends it)", MEMBER, figures, rating_queries))
         drift = recompute_all(fix=False)
         rating_check = {
             "posts": figures["requests"],
@@ -130,6 +185,10 @@ class Command(BaseCommand):
             "new_rows": Rating.objects.count() - before,
             "drift": len(drift),
         }
+        # One line per page, its visitors together: anonymous, cache miss, member.
+        order = {label: index for index, (label, _path, _whos) in enumerate(pages)}
+        rank = {"anyone": 0, ANONYMOUS: 0, MISS: 1, MEMBER: 2}
+        rows.sort(key=lambda row: (order.get(row.label, len(order)), rank[row.who]))
 
         machine = {
             "cpu": _cpu_model(),
@@ -147,6 +206,9 @@ class Command(BaseCommand):
             "members": len(member_ids),
             "ratings": ratings_total,
             "comments": Comment.objects.count(),
+            "follows": Follow.objects.filter(follower=viewer).count(),
+            "notifications": Notification.objects.filter(recipient=viewer).count(),
+            "tear_marks": TearMark.objects.filter(work=tear_work).count(),
         }
         report = write_report(
             Path(options["output"]),
@@ -159,6 +221,14 @@ class Command(BaseCommand):
             command=os.environ.get("KCRY_BENCH_COMMAND", "make bench"),
         )
         say(report)
+
+
+def warm_wrk(server, path, *, seconds, **options):
+    """wrk on a page after a second of the same load, discarded: every worker has then
+    loaded its code and compiled the page's templates (a cold first line, the bare
+    view's above all, would skew every ratio)."""
+    wrk(server.base_url + path, seconds=1, **options)
+    return wrk(server.base_url + path, seconds=seconds, **options)
 
 
 def _cpu_model():
