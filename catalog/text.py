@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 
 def compact(text: str) -> str:
@@ -45,3 +46,19 @@ def format_moment(seconds: int) -> str:
     hours, rest = divmod(int(seconds), 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def moment_url(video_url: str, seconds: int) -> str:
+    """The work's video URL, jumping to `seconds`.
+
+    YouTube reads a `t` query parameter; other players get a media fragment (#t=…).
+    """
+    parts = urlsplit(video_url)
+    if parts.scheme not in {"http", "https"}:
+        return ""
+    host = (parts.hostname or "").lower()
+    if host == "youtu.be" or host.endswith("youtube.com"):
+        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "t"]
+        query.append(("t", f"{seconds}s"))
+        return urlunsplit(parts._replace(query=urlencode(query), fragment=""))
+    return urlunsplit(parts._replace(fragment=f"t={seconds}"))

@@ -9,7 +9,7 @@ types can become a tag, an attribute or a non-http link.
 
 import re
 import unicodedata
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -93,19 +93,3 @@ def render_body(text: str) -> SafeString:
 
 
 # --- tear moments ---------------------------------------------------------------------
-
-
-def moment_url(video_url: str, seconds: int) -> str:
-    """The work's video URL, jumping to `seconds`.
-
-    YouTube reads a `t` query parameter; other players get a media fragment (#t=…).
-    """
-    parts = urlsplit(video_url)
-    if parts.scheme not in {"http", "https"}:
-        return ""
-    host = (parts.hostname or "").lower()
-    if host == "youtu.be" or host.endswith("youtube.com"):
-        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "t"]
-        query.append(("t", f"{seconds}s"))
-        return urlunsplit(parts._replace(query=urlencode(query), fragment=""))
-    return urlunsplit(parts._replace(fragment=f"t={seconds}"))

@@ -23,11 +23,11 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from catalog.models import Work
+from catalog.text import moment_url
 from kcry_site.web.pagination import strict_page
 
 from .models import Comment, MeToo, can_read, readable_q
 from .services import can_edit
-from .text import moment_url
 
 # Replies nest this many levels below a top-level comment; deeper replies are
 # listed flat at the last level with a "replying to @name" mention.

@@ -17,7 +17,9 @@ from .pages import member_data_views
 from .pages import views as pages
 
 SITEMAPS = {
-    "pages": StaticSitemap(["home", "catalog:works", "catalog:lists", "votes:rankings"]),
+    "pages": StaticSitemap(
+        ["home", "catalog:works", "catalog:lists", "votes:rankings", "votes:moments"]
+    ),
     "works": WorkSitemap,
     "lists": ListSitemap,
     "people": PersonSitemap,

@@ -355,6 +355,8 @@ class TearBucket(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["work", "start"], name="one_tear_bucket_per_start")
         ]
+        # /moments/ reads the most-marked buckets of the whole site.
+        indexes = [models.Index(fields=["-count"], name="tear_bucket_most_marked")]
 
     def __str__(self):
         return f"{self.work} @ {self.start}s: {self.count}"

@@ -13,7 +13,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from catalog.models import ListEntry
-from catalog.text import format_moment
+from catalog.text import format_moment, moment_url
 
 from .models import (
     ListReaction,
@@ -423,3 +423,31 @@ def own_tears(member, works):
             "work_id", "tears"
         )
     )
+
+
+# --- the moments that made the most members cry ---------------------------------------------
+
+MOMENTS_SHOWN = 50
+
+
+def top_moments(limit=MOMENTS_SHOWN):
+    """The site's most-marked tear-map buckets, most members first: one query on the stored
+    bucket counts (index tear_bucket_most_marked), whatever the number of marks."""
+    width = settings.KCRY_TEAR_BUCKET_SECONDS
+    buckets = (
+        TearBucket.objects.filter(count__gt=0, work__is_published=True)
+        .select_related("work")
+        .order_by("-count", "work__title", "start")[:limit]
+    )
+    return [
+        {
+            "work": bucket.work,
+            "start": bucket.start,
+            "label": f"{format_moment(bucket.start)}–{format_moment(bucket.start + width)}",
+            "count": bucket.count,
+            "video_at": moment_url(bucket.work.video_url, bucket.start)
+            if bucket.work.video_url
+            else "",
+        }
+        for bucket in buckets
+    ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("works/<slug:slug>/watchlist/", views.watchlist_toggle, name="watchlist-toggle"),
     path("u/<str:username>/watchlist/", views.watchlist_page, name="watchlist"),
     path("rankings/", views.RankingView.as_view(), name="rankings"),
+    path("moments/", views.moments, name="moments"),
     path("api/rankings/", api.rankings, name="api-rankings"),
     path("works/<slug:slug>/card.png", views.work_card, name="work-card"),
     path("u/<str:username>/cards/<slug:slug>.png", views.rating_card, name="rating-card"),

@@ -504,3 +504,13 @@ def rating_card(request, username, slug):
         del response["Cache-Control"]
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+# --- the moments that made the most members cry ---------------------------------------------
+
+
+@require_GET
+def moments(request):
+    """/moments/: the moments on kcry that the most members cried at, each linking to the
+    work's player at that second (#t=… starts the player there when pressed)."""
+    return render(request, "votes/moments.html", {"moments": selectors.top_moments()})

@@ -193,3 +193,23 @@ def test_jump_to_a_moment_is_a_plain_link_without_javascript(live_server, new_pa
     href = jump.get_attribute("href")
     assert urlsplit(href).hostname == "www.youtube.com" and "t=187" in href
     expect(page.get_by_role("button", name="I cried here")).to_have_count(0)
+
+
+def test_a_moment_from_the_moments_page_starts_the_player_there(live_server, page):
+    from votes import services
+
+    work = WorkFactory(
+        slug="haru-haru-moment",
+        title="Haru Haru Moment",
+        video_url="https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        runtime_seconds=300,
+    )
+    services.tear_mark_add(member=UserFactory(), work=work, at_seconds=187)
+    stub_player(page)
+    page.goto(live_server.url + "/moments/")
+    page.get_by_role("link", name="Haru Haru Moment").click()
+    assert page.url.endswith("/works/haru-haru-moment/#t=185")
+    expect(page.locator("iframe")).to_have_count(0)  # still nothing loaded before the click
+    page.locator("[data-player-start]").click()
+    src = page.locator("figure[data-player] iframe").get_attribute("src")
+    assert "start=185&" in src

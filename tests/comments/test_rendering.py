@@ -2,7 +2,8 @@
 
 import pytest
 
-from comments.text import clean_body, moment_url, render_body
+from catalog.text import moment_url
+from comments.text import clean_body, render_body
 
 HOSTILE = [
     "<script>alert('x')</script>",

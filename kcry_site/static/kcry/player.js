@@ -132,10 +132,15 @@
     figure.scrollIntoView({ block: "nearest" });
   }
 
+  // A link to "#t=185" (from /moments/) starts the player there once it is pressed; the
+  // page itself still loads nothing from the video site before the click.
+  var linked = /^#t=(\d{1,6})$/.exec(window.location.hash);
+  var startAt = linked ? parseInt(linked[1], 10) : 0;
+
   figure.querySelector("[data-player-start]").addEventListener("click", function (event) {
     if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
-    load(0);
+    load(startAt);
   });
 
   // --- seek controls (delegated: the tear map is redrawn after a mark) -----------------
