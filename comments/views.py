@@ -111,6 +111,14 @@ def get_comment(pk, user):
     return comment
 
 
+def get_own_comment(pk, user, refusal):
+    """The user's own comment (see get_comment), else 403 with `refusal`."""
+    comment = get_comment(pk, user)
+    if comment.author_id != user.pk:
+        raise PermissionDenied(refusal)
+    return comment
+
+
 # --- posting --------------------------------------------------------------------------
 
 
@@ -220,9 +228,7 @@ def reply(request, pk):
 @require_http_methods(["GET", "POST"])
 @members_only(back=back_to_comment)
 def edit(request, pk):
-    comment = get_comment(pk, request.user)
-    if comment.author_id != request.user.pk:
-        raise PermissionDenied(_("Only the author can edit a comment."))
+    comment = get_own_comment(pk, request.user, _("Only the author can edit a comment."))
     target = comment.target
     status = 200
     if request.method == "POST":
@@ -279,9 +285,7 @@ def edit(request, pk):
 @require_http_methods(["GET", "POST"])
 @members_only(back=back_to_comment)
 def delete(request, pk):
-    comment = get_comment(pk, request.user)
-    if comment.author_id != request.user.pk:
-        raise PermissionDenied(_("Only the author can delete a comment."))
+    comment = get_own_comment(pk, request.user, _("Only the author can delete a comment."))
     target = comment.target
     if request.method == "POST":
         kept = services.comment_delete(comment=comment, member=request.user)
