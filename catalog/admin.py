@@ -19,18 +19,26 @@ from .models import (
 from .posters import delete_files, make_thumbnail, reencode_poster, validate_poster
 
 
+def set_field_action(name, field, value, *, description, done):
+    """An admin action setting `field` to `value` on the selected rows ("Done 3.")."""
+
+    @admin.action(description=description, permissions=["change"])
+    def action(self, request, queryset):
+        count = queryset.update(**{field: value})
+        self.message_user(request, f"{done} {count}.", messages.SUCCESS)
+
+    action.__name__ = name
+    return action
+
+
 class PublishActionsMixin:
     actions = ["publish", "unpublish"]
-
-    @admin.action(description="Publish selected", permissions=["change"])
-    def publish(self, request, queryset):
-        count = queryset.update(is_published=True)
-        self.message_user(request, f"Published {count}.", messages.SUCCESS)
-
-    @admin.action(description="Unpublish selected", permissions=["change"])
-    def unpublish(self, request, queryset):
-        count = queryset.update(is_published=False)
-        self.message_user(request, f"Unpublished {count}.", messages.SUCCESS)
+    publish = set_field_action(
+        "publish", "is_published", True, description="Publish selected", done="Published"
+    )
+    unpublish = set_field_action(
+        "unpublish", "is_published", False, description="Unpublish selected", done="Unpublished"
+    )
 
 
 class CreditInline(admin.TabularInline):
@@ -178,15 +186,16 @@ class WorkNoteAdmin(admin.ModelAdmin):
     def is_staff_set(self, row):
         return row.staff_set
 
-    @admin.action(description="Lock selected notes (no more votes)", permissions=["change"])
-    def lock(self, request, queryset):
-        count = queryset.update(is_locked=True)
-        self.message_user(request, f"Locked {count}.", messages.SUCCESS)
-
-    @admin.action(description="Unlock selected notes", permissions=["change"])
-    def unlock(self, request, queryset):
-        count = queryset.update(is_locked=False)
-        self.message_user(request, f"Unlocked {count}.", messages.SUCCESS)
+    lock = set_field_action(
+        "lock",
+        "is_locked",
+        True,
+        description="Lock selected notes (no more votes)",
+        done="Locked",
+    )
+    unlock = set_field_action(
+        "unlock", "is_locked", False, description="Unlock selected notes", done="Unlocked"
+    )
 
 
 def https_url_fields(field, **kwargs):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Work
 from catalog.text import format_moment
 from kcry_site.web import ratelimit, versions
-from kcry_site.web.ratelimit import RateLimited
+from kcry_site.web.ratelimit import RateLimited  # noqa: F401 (raised here; callers catch it)
 
 from .models import Comment, Flag, MeToo
 from .signals import comment_moderated, comment_posted, metoo_marked
@@ -83,18 +83,14 @@ def _validated_content(*, target, body, moment_seconds):
 
 def _take_rate_slot(member):
     """Count one post against the member's sliding-window allowance (KCRY_COMMENT_RATE)."""
-    limit, window = settings.KCRY_COMMENT_RATE
-    try:
-        ratelimit.hit(f"comment:{member.pk}", limit, window)
-    except RateLimited as error:
-        raise RateLimited(
-            error.retry_after,
-            _(
-                "You are commenting too fast: at most %(limit)s comments every %(window)s "
-                "seconds. Please wait %(retry)s seconds and try again."
-            )
-            % {"limit": limit, "window": window, "retry": error.retry_after},
-        ) from None
+    ratelimit.spend(
+        f"comment:{member.pk}",
+        settings.KCRY_COMMENT_RATE,
+        _(
+            "You are commenting too fast: at most %(limit)s comments every %(window)s "
+            "seconds. Please wait %(retry)s and try again."
+        ),
+    )
 
 
 def _touch(comment):
@@ -355,18 +351,14 @@ def flag_create(*, member, comment, reason, text=""):
             ) from None
         # Counted once the flag is really new; over the allowance, the exception rolls
         # the flag back.
-        limit, window = settings.KCRY_RATE_FLAGS
-        try:
-            ratelimit.hit(f"flag:{member.pk}", limit, window)
-        except RateLimited as error:
-            raise RateLimited(
-                error.retry_after,
-                _(
-                    "You have flagged %(limit)s comments in a short time; the moderators "
-                    "will look at them. Please wait %(retry)s before flagging another."
-                )
-                % {"limit": limit, "retry": ratelimit.wait_text(error.retry_after)},
-            ) from None
+        ratelimit.spend(
+            f"flag:{member.pk}",
+            settings.KCRY_RATE_FLAGS,
+            _(
+                "You have flagged %(limit)s comments in a short time; the moderators "
+                "will look at them. Please wait %(retry)s before flagging another."
+            ),
+        )
         Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
         _refresh_score(comment.pk)
         _touch(comment)

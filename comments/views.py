@@ -8,7 +8,6 @@ Bad input stores nothing and gets the form back, filled in, with a clear message
 
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog.models import EditorialList, Work
 from kcry_site.web.answers import error_answer, json_answer, wants_json
 from kcry_site.web.decorators import members_only
-from kcry_site.web.ratelimit import RateLimited, hit, too_many_answer, wait_text
+from kcry_site.web.ratelimit import RateLimited, reaction_brake
 
 from . import services
 from .forms import CommentForm, FlagForm
@@ -38,10 +37,19 @@ TARGETS = {
 # --- answering ------------------------------------------------------------------------
 
 
-def form_errors_json(form, status=400):
+def form_errors_json(form, status=400, retry_after=None):
     errors = {name: list(messages) for name, messages in form.errors.items()}
     first = next(iter(errors.values()))[0]
-    return json_answer({"error": first, "errors": errors}, status=status)
+    return with_retry_after(
+        json_answer({"error": first, "errors": errors}, status=status), retry_after
+    )
+
+
+def with_retry_after(response, retry_after):
+    """`response` with Retry-After when the write was refused for going too fast."""
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def comment_json(comment):
@@ -103,6 +111,14 @@ def get_comment(pk, user):
     return comment
 
 
+def get_own_comment(pk, user, refusal):
+    """The user's own comment (see get_comment), else 403 with `refusal`."""
+    comment = get_comment(pk, user)
+    if comment.author_id != user.pk:
+        raise PermissionDenied(refusal)
+    return comment
+
+
 # --- posting --------------------------------------------------------------------------
 
 
@@ -152,14 +168,9 @@ def post(request, kind, slug):
             )
         except ValidationError as exc:
             form.add_error(None, exc)
-        except services.RateLimited as exc:
+        except RateLimited as exc:
             form.add_error(None, exc.message)
-            status = 429
-            retry_after = exc.retry_after
-            if wants_json(request):
-                response = form_errors_json(form, status=429)
-                response["Retry-After"] = str(exc.retry_after)
-                return response
+            status, retry_after = 429, exc.retry_after
         else:
             if wants_json(request):
                 return json_answer(
@@ -171,7 +182,7 @@ def post(request, kind, slug):
                 messages.info(request, _("That comment was already posted; it is stored once."))
             return redirect(comment_location(comment, viewer=request.user))
     if wants_json(request):
-        return form_errors_json(form, status=status)
+        return form_errors_json(form, status=status, retry_after=retry_after)
     if form.has_error("parent"):
         # The reply cannot go where it was meant (that comment was hidden or deleted
         # meanwhile): give the typed text back as a comment of its own, without
@@ -189,9 +200,7 @@ def post(request, kind, slug):
         parent=parent,
         status=status,
     )
-    if retry_after is not None:
-        response["Retry-After"] = str(retry_after)
-    return response
+    return with_retry_after(response, retry_after)
 
 
 @require_GET
@@ -219,9 +228,7 @@ def reply(request, pk):
 @require_http_methods(["GET", "POST"])
 @members_only(back=back_to_comment)
 def edit(request, pk):
-    comment = get_comment(pk, request.user)
-    if comment.author_id != request.user.pk:
-        raise PermissionDenied(_("Only the author can edit a comment."))
+    comment = get_own_comment(pk, request.user, _("Only the author can edit a comment."))
     target = comment.target
     status = 200
     if request.method == "POST":
@@ -278,9 +285,7 @@ def edit(request, pk):
 @require_http_methods(["GET", "POST"])
 @members_only(back=back_to_comment)
 def delete(request, pk):
-    comment = get_comment(pk, request.user)
-    if comment.author_id != request.user.pk:
-        raise PermissionDenied(_("Only the author can delete a comment."))
+    comment = get_own_comment(pk, request.user, _("Only the author can delete a comment."))
     target = comment.target
     if request.method == "POST":
         kept = services.comment_delete(comment=comment, member=request.user)
@@ -312,21 +317,16 @@ def flag(request, pk):
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
-            except services.RateLimited as exc:
+            except RateLimited as exc:
                 form.add_error(None, exc.message)
-                status = 429
-                retry_after = exc.retry_after
-                if wants_json(request):
-                    response = form_errors_json(form, status=429)
-                    response["Retry-After"] = str(exc.retry_after)
-                    return response
+                status, retry_after = 429, exc.retry_after
             else:
                 if wants_json(request):
                     return json_answer({"flagged": True}, status=201)
                 messages.success(request, _("Thank you: the moderators will take a look."))
                 return redirect(safe_next(request, comment_location(comment, viewer=request.user)))
         if wants_json(request):
-            return form_errors_json(form)
+            return form_errors_json(form, status=status, retry_after=retry_after)
     else:
         form = FlagForm(comment=comment)
     response = render(
@@ -340,9 +340,7 @@ def flag(request, pk):
         },
         status=status,
     )
-    if retry_after is not None:
-        response["Retry-After"] = str(retry_after)
-    return response
+    return with_retry_after(response, retry_after)
 
 
 @require_POST
@@ -350,14 +348,9 @@ def flag(request, pk):
 def metoo(request, pk):
     comment = get_comment(pk, request.user)
     mark = {"1": True, "0": False}.get(request.POST.get("mark", ""))
-    try:
-        # One allowance with ratings and list reactions (KCRY_RATE_REACTIONS).
-        hit(f"reactions:{request.user.pk}", *settings.KCRY_RATE_REACTIONS)
-    except RateLimited as error:
-        message = _(
-            "You are changing ratings and reactions too fast. Please wait %(retry)s and try again."
-        ) % {"retry": wait_text(error.retry_after)}
-        return too_many_answer(request, error, message=message)
+    # One allowance with ratings and list reactions (KCRY_RATE_REACTIONS).
+    if refused := reaction_brake(request):
+        return refused
     try:
         marked, count = services.metoo_toggle(member=request.user, comment=comment, mark=mark)
     except ValidationError as exc:

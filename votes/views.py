@@ -38,8 +38,8 @@ from kcry_site.web.ratelimit import (
     client_address,
     hashed,
     hit,
+    reaction_brake,
     too_many_answer,
-    wait_text,
 )
 
 from . import cards, selectors, services
@@ -56,23 +56,6 @@ def _work_page(request, slug):
 
 def _list_page(request, slug):
     return reverse("list", args=[slug])
-
-
-def _reactions_refused(request, error, back):
-    message = _(
-        "You are changing ratings and reactions too fast. Please wait %(retry)s and try again."
-    ) % {"retry": wait_text(error.retry_after)}
-    return too_many_answer(request, error, back, message=message)
-
-
-def reaction_brake(request, back):
-    """Count one rating or reaction change against the member's allowance
-    (KCRY_RATE_REACTIONS, shared with "me too" marks); None, or the 429 answer."""
-    try:
-        hit(f"reactions:{request.user.pk}", *settings.KCRY_RATE_REACTIONS)
-    except RateLimited as error:
-        return _reactions_refused(request, error, back)
-    return None
 
 
 # --- rating a work ----------------------------------------------------------------------

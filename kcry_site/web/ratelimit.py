@@ -131,6 +131,36 @@ def hit(key, limit, window_seconds, *, savepoint=True):
             transaction.on_commit(lambda: sweep(now))
 
 
+def spend(key, rate, message):
+    """`hit(key, *rate)`, refusing with `message` (translated, formatted with %(limit)s,
+    %(window)s seconds and %(retry)s, the wait in words) instead of the generic one."""
+    limit, window = rate
+    try:
+        hit(key, limit, window)
+    except RateLimited as error:
+        raise RateLimited(
+            error.retry_after,
+            message % {"limit": limit, "window": window, "retry": wait_text(error.retry_after)},
+        ) from None
+
+
+def reaction_brake(request, back_url=None):
+    """Count one rating, list reaction or "me too" change against the member's shared
+    allowance (KCRY_RATE_REACTIONS): None, or the 429 answer."""
+    try:
+        spend(
+            f"reactions:{request.user.pk}",
+            settings.KCRY_RATE_REACTIONS,
+            _(
+                "You are changing ratings and reactions too fast. Please wait %(retry)s and "
+                "try again."
+            ),
+        )
+    except RateLimited as error:
+        return too_many_answer(request, error, back_url)
+    return None
+
+
 def sweep(now=None):
     """Delete events of every key older than KCRY_RATE_EVENT_MAX_AGE (the longest window)."""
     now = now or timezone.now()

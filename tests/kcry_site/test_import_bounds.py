@@ -22,17 +22,6 @@ from votes.stats import recompute_all
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def member():
-    return UserFactory(username="jisoo")
-
-
-@pytest.fixture
-def owner_client(client, member):
-    client.force_login(member)
-    return client
-
-
 def csv_upload(rows):
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)

@@ -21,17 +21,6 @@ from votes.services import rating_withdraw
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def member():
-    return UserFactory(username="jisoo")
-
-
-@pytest.fixture
-def owner_client(client, member):
-    client.force_login(member)
-    return client
-
-
 def read_csv(response):
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")

@@ -11,24 +11,9 @@ from comments import services as comment_services
 from kcry_site.accounts.models import NOTIFICATION_KINDS, User
 from kcry_site.accounts.services import follow_set
 from kcry_site.inbox.models import Notification
-from tests.factories import SuggestionFactory, UserFactory, WorkFactory
+from tests.factories import SuggestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def work():
-    return WorkFactory(slug="haru-haru", title="Haru Haru")
-
-
-@pytest.fixture
-def alice():
-    return UserFactory(username="alice")
-
-
-@pytest.fixture
-def bob():
-    return UserFactory(username="bob")
 
 
 def post(author, work, body="So sad.", parent=None, spoiler=False):

@@ -17,24 +17,9 @@ from kcry_site.accounts.services import follow_set
 from kcry_site.inbox import tasks
 from kcry_site.inbox.mail import SALT, read_unsubscribe_token, unsubscribe_token
 from kcry_site.inbox.models import Notification
-from tests.factories import UserFactory, WorkFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def work():
-    return WorkFactory(slug="haru-haru", title="Haru Haru")
-
-
-@pytest.fixture
-def alice():
-    return UserFactory(username="alice")
-
-
-@pytest.fixture
-def bob():
-    return UserFactory(username="bob")
 
 
 def post(author, work, body="So sad.", parent=None):

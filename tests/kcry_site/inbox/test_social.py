@@ -17,21 +17,6 @@ from votes.models import WatchlistEntry, WorkStats
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def work():
-    return WorkFactory(slug="haru-haru", title="Haru Haru")
-
-
-@pytest.fixture
-def alice():
-    return UserFactory(username="alice")
-
-
-@pytest.fixture
-def bob():
-    return UserFactory(username="bob")
-
-
 def test_follow_and_unfollow(client, alice, bob):
     client.force_login(alice)
     response = client.post(reverse("follow", args=["bob"]), HTTP_ACCEPT="application/json")

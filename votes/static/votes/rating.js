@@ -6,6 +6,7 @@
 // histogram; `texts`: the plural sentences in the page's language), and the status line
 // offers "Undo", which posts the answer's `previous` rating (or withdraws a new one).
 // The messages come from the panel's data-msg-* attributes, translated by the template.
+// The post itself is votes/post.js (kcryPost), loaded before this script.
 (function () {
   "use strict";
 
@@ -86,43 +87,19 @@
   }
 
   function post(panel, url, body) {
-    // Busy, not disabled: disabling the clicked button would take the keyboard focus away.
-    if (panel.getAttribute("aria-busy") === "true") return;
-    panel.setAttribute("aria-busy", "true");
-    function done() {
-      panel.removeAttribute("aria-busy");
-    }
-    fetch(url, {
-      method: "POST",
-      body: body,
-      headers: { "Accept": "application/json", "X-Requested-With": "fetch" },
-      credentials: "same-origin"
-    })
-      .then(function (response) {
-        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
-      })
-      .then(function (answer) {
-        done();
-        if (!answer.ok) {
-          if (answer.data.login_url) { window.location.href = answer.data.login_url; return; }
-          status(panel, answer.data.error || message(panel, "failed"));
-          return;
-        }
-        var data = answer.data;
-        showFigures(panel, data.stats, data.texts);
-        showOwn(panel, data.tears);
-        var changed = data.previous !== data.tears;
-        status(panel, data.message, changed ? { previous: data.previous } : null);
-      })
-      .catch(function () {
-        done();
-        status(panel, message(panel, "network"));
-      });
+    window.kcryPost(panel, url, body, function (data) {
+      showFigures(panel, data.stats, data.texts);
+      showOwn(panel, data.tears);
+      var changed = data.previous !== data.tears;
+      status(panel, data.message, changed ? { previous: data.previous } : null);
+    }, function (text) {
+      status(panel, text);
+    });
   }
 
   function submit(event) {
     var form = event.target.closest("[data-rating-form]");
-    if (!form || !window.fetch || !window.FormData) return;
+    if (!form || !window.fetch || !window.FormData || !window.kcryPost) return;
     var panel = form.closest("[data-rating-panel]");
     if (!panel) return;
     event.preventDefault();
