@@ -20,7 +20,7 @@ from comments import selectors as comments
 from kcry_site.accounts.models import Follow
 from kcry_site.web import versions
 from kcry_site.web.decorators import members_only
-from kcry_site.web.fragments import cached_fragment, folded
+from kcry_site.web.fragments import cached_fragment, cached_fragments, folded
 from kcry_site.web.pagination import paginate
 from votes import selectors as votes
 from votes.models import Tears
@@ -82,10 +82,30 @@ def work_page(request, slug):
     work = catalog.work_for_page(slug)
     if work is None:
         raise Http404(_("There is no work “%(slug)s”.") % {"slug": slug[:80]})
+    notes = catalog.content_notes_panel(work, request.user)
+    # The head (poster, facts, credits) and the editors' lists are the same for every
+    # viewer but for a folded poster: fragments under the work's and the site's versions
+    # (a catalog edit, a rating, a list edit bumps one), rendered again at once.
+    scopes = [versions.SITE, versions.work(work.slug)]
+    guarded = bool(notes["guarded"])
+
+    def render_shared():
+        context = {
+            "work": work,
+            "notes": notes,
+            "credits_by_role": catalog.group_credits(work.credits.all()),
+        }
+        return [
+            render_to_string("pages/_work_head.html", context),
+            render_to_string("pages/_work_lists.html", context),
+        ]
+
+    head_html, lists_html = cached_fragments("work-page", scopes, [guarded], render_shared)
     context = {
         "work": work,
-        "credits_by_role": catalog.group_credits(work.credits.all()),
-        "notes": catalog.content_notes_panel(work, request.user),
+        "head_html": head_html,
+        "lists_html": lists_html,
+        "notes": notes,
         "share": catalog.work_share(work, image=reverse("votes:work-card", args=[work.slug])),
         "rating": votes.rating_panel(request, work),
         "tears": votes.tear_panel(request, work),

@@ -37,6 +37,17 @@ def cached_fragment(name, scopes, parts, render):
     return mark_safe(html)
 
 
+def cached_fragments(name, scopes, parts, render):
+    """Like cached_fragment for several pieces of one page kept as one cache entry (one
+    round trip): `render()` returns a list of HTML strings, and so does this."""
+    key = fragment_key(name, scopes, parts)
+    pieces = cache.get(key)
+    if pieces is None:
+        pieces = [str(html) for html in render()]
+        cache.set(key, pieces, settings.KCRY_FRAGMENT_CACHE_SECONDS)
+    return [mark_safe(html) for html in pieces]
+
+
 def folded(guarded_ids):
     """The member's folded posters among a fragment's works, as one key part."""
     return ",".join(map(str, sorted(guarded_ids)))

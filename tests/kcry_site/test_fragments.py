@@ -128,3 +128,93 @@ def test_fragments_follow_the_language(client, member):
     korean = client.get("/works/").content.decode()
     assert '<span class="kind kind-film">Film</span>' in english
     assert '<span class="kind kind-film">영화</span>' in korean
+
+
+# base.html: the header and footer's shared parts are fragments per language; the path,
+# the CSRF token, the search query and the member's own name and inbox count are not.
+
+
+def base_nav_cached():
+    from kcry_site.templatetags.pages import SHARED
+
+    return any(key[0] == "base-nav" for key in SHARED)
+
+
+def test_the_header_is_kept_per_language_and_each_member_sees_their_own_bits(client):
+    from django.conf import settings
+
+    from kcry_site.accounts.models import User
+    from kcry_site.templatetags.pages import SHARED
+
+    minji = UserFactory(username="minji")
+    jisoo = UserFactory(username="jisoo")
+    client.force_login(minji)
+    SHARED.clear()
+    html = client.get("/works/").content.decode()
+    assert base_nav_cached()
+    assert 'href="/u/minji/" title="Your tear diary">minji</a>' in html
+    assert 'class="inbox-link" href="/inbox/">Inbox</a>' in html
+    User.objects.filter(pk=minji.pk).update(unread_notifications=3)
+    html = client.get("/search/?q=rain").content.decode()
+    assert 'class="inbox-link" href="/inbox/">Inbox (3)</a>' in html
+    assert 'value="rain" maxlength="100"' in html  # the query stays live
+    assert 'name="next" value="/search/?q=rain"' in html  # the language form's path too
+    client.force_login(jisoo)
+    html = client.get("/works/").content.decode()
+    assert 'href="/u/jisoo/" title="Your tear diary">jisoo</a>' in html
+    assert "minji" not in html and "Inbox (3)" not in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    korean = client.get("/works/").content.decode()
+    assert '<html lang="ko">' in korean
+    assert ">목록</a>" in korean and ">Lists</a>" not in korean
+    assert "언어 바꾸기" in korean
+    assert 'value="ko" lang="ko" selected' in korean
+
+
+def test_anonymous_log_in_links_keep_the_current_path(client):
+    client.get("/works/")
+    html = client.get("/rankings/").content.decode()
+    assert 'href="/accounts/login/?next=/rankings/"' in html
+    assert 'name="next" value="/rankings/"' in html
+
+
+# The work page's head (poster, facts, credits) and editors' lists are fragments under
+# the work's and the site's versions.
+
+
+def test_the_work_head_comes_from_the_cache_until_an_edit(client, member):
+    from tests.factories import CreditFactory, PersonFactory
+
+    work = WorkFactory(slug="rain", title="Rain Letter")
+    CreditFactory(work=work, person=PersonFactory(name="IU"))
+    url = reverse("work", args=["rain"])
+    first = client.get(url)
+    assert rendered(first, "pages/_work_head.html") and ">IU</a>" in first.content.decode()
+    again = client.get(url)
+    assert not rendered(again, "pages/_work_head.html")
+    assert not rendered(again, "pages/_work_lists.html")
+    assert 'id="work-title">Rain Letter' in again.content.decode()
+    work.title = "Rain Letters Unsent"
+    work.save()
+    assert 'id="work-title">Rain Letters Unsent' in client.get(url).content.decode()
+
+
+def test_a_new_list_entry_shows_on_the_work_page_at_once(client, member):
+    work = WorkFactory(slug="rain")
+    url = reverse("work", args=["rain"])
+    client.get(url)
+    assert "On the editors’ lists" not in client.get(url).content.decode()
+    editorial_list = EditorialListFactory(title="Sad Songs")
+    ListEntryFactory(editorial_list=editorial_list, works=[work], position=1)
+    html = client.get(url).content.decode()
+    assert "On the editors’ lists" in html and "Sad Songs" in html
+
+
+def test_the_work_head_follows_the_language(client, member):
+    from django.conf import settings
+
+    WorkFactory(slug="rain", kind="film")
+    url = reverse("work", args=["rain"])
+    assert '<span class="kind kind-film">Film</span>' in client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ko"
+    assert '<span class="kind kind-film">영화</span>' in client.get(url).content.decode()
