@@ -45,7 +45,7 @@ def test_sign_up_refuses_a_name_that_reads_like_a_taken_one(client, existing, lo
     assert response.context["form"].errors["username"][-1] in (
         "This username looks the same as one that is already taken. Please choose one "
         "that readers can tell apart.",
-        "A user with that username already exists.",
+        "That username is taken. Please choose another.",
     )
     assert not User.objects.filter(username=lookalike).exists()
 
