@@ -88,9 +88,10 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(
 ):
     UserFactory(username="mina", email="mina@example.com")
     # The mail is queued once the request's work commits, then written by the task.
-    with django_capture_on_commit_callbacks(execute=True) as queued:
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/accounts/password_reset/", {"email": "mina@example.com"})
-    assert len(queued) == 1
+    # (Counting the queued callbacks would be flaky: the brakes' occasional sweep of old
+    # events is queued after the commit too.)
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
