@@ -34,7 +34,7 @@ run: $(INSTALLED)
 test: $(INSTALLED_TEST)
 	tests/services/debian-packages.sh
 	$(BIN)/ruff check .
-	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py makemigrations --check --dry-run
 	@echo "=== test suite on SQLite ==="
 	env -u DATABASE_URL -u CACHE_URL $(BIN)/python -m pytest
 	@echo "=== test suite on PostgreSQL ==="
@@ -61,7 +61,7 @@ lint: $(INSTALLED_TEST)
 	$(BIN)/ruff check .
 
 migrations-check: $(INSTALLED_TEST)
-	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
 	rm -rf $(VENV) staticfiles

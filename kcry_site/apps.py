@@ -6,4 +6,4 @@ class KcrySiteConfig(AppConfig):
     verbose_name = "kcry site"
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects the site's signal receivers
+        from . import checks, receivers  # noqa: F401 - registers the check, connects receivers

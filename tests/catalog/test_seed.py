@@ -133,7 +133,8 @@ def eight_word_runs(text):
 
 def test_blurbs_are_written_anew_not_copied_from_the_sources(founding_lists):
     """No run of eight words from a blurb or intro appears in the source lists (compared
-    through the hashes in source_word_runs.txt, made once from ../shared/seeds)."""
+    through the hashes in source_word_runs.txt, made once from the source lists, which
+    stay outside the repository)."""
     source_hashes = {
         line for line in SOURCE_RUNS.read_text().splitlines() if not line.startswith("#")
     }

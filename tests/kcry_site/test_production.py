@@ -65,11 +65,36 @@ def test_debug_is_off_unless_the_environment_turns_it_on():
     assert unset.stdout.splitlines()[-1] == "False", unset.stderr
 
 
+def make_the_wsgi_application(**extra_env):
+    """What gunicorn does first: import kcry_site.wsgi, with production settings."""
+    environment = {**os.environ, **PRODUCTION_ENV, **extra_env}
+    environment["DJANGO_SETTINGS_MODULE"] = "kcry_site.settings"
+    return subprocess.run(
+        [sys.executable, "-c", "import kcry_site.wsgi"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+
+
 @pytest.mark.parametrize("key", ["", "dev-only-insecure-key-change-me-0123456789abcdef"])
-def test_without_debug_the_site_refuses_a_missing_or_development_key(key):
-    result = manage("check", SECRET_KEY=key)
-    assert result.returncode != 0
-    assert "Set SECRET_KEY" in result.stderr
+def test_without_debug_the_site_refuses_to_serve_on_a_missing_or_development_key(key):
+    served = make_the_wsgi_application(SECRET_KEY=key)
+    assert served.returncode != 0
+    assert "Set SECRET_KEY" in served.stderr
+    deploy_check = manage("check", "--deploy", SECRET_KEY=key)
+    assert deploy_check.returncode != 0 and "Set SECRET_KEY" in deploy_check.stderr
+
+
+def test_a_real_key_serves():
+    served = make_the_wsgi_application()
+    assert served.returncode == 0, served.stderr
+
+
+def test_commands_that_sign_nothing_run_without_a_key():
+    result = manage("makemigrations", "--check", "--dry-run", SECRET_KEY="")
+    assert result.returncode == 0, result.stderr
 
 
 def test_a_garbled_database_url_is_refused_with_a_clear_message():
