@@ -4,7 +4,6 @@ Writes follow the site's convention: POST only, members only, the one error answ
 JSON when the page's script asks (Accept: application/json), else a redirect back.
 """
 
-import hashlib
 import re
 from functools import wraps
 
@@ -12,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,9 +18,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
@@ -32,6 +29,7 @@ from catalog.text import format_moment, parse_moment
 from kcry_site.web import versions
 from kcry_site.web.answers import error_answer, json_answer, wants_json
 from kcry_site.web.decorators import members_only
+from kcry_site.web.fragments import cached_fragment, folded
 from kcry_site.web.pagination import paginate
 from kcry_site.web.ratelimit import (
     RateLimited,
@@ -391,30 +389,16 @@ def ranking_rows_html(context):
 
     Any write that changes a row (a rating, a staff edit) bumps the site version.
     """
-    page, guarded = context["page_obj"], context["guarded_ids"]
-    key = (
-        "rankings-rows:"
-        + hashlib.sha256(
-            "|".join(
-                [
-                    versions.current(versions.SITE),
-                    get_language() or "",
-                    context["filter_query"],
-                    str(page.number),
-                    ",".join(map(str, sorted(guarded))),
-                ]
-            ).encode()
-        ).hexdigest()
-    )
-    html = cache.get(key)
-    if html is None:
+
+    def render():
         labels = dict(Work.Kind.choices)  # one gettext per kind, not per row
         for row in context["rows"]:
             row.work.kind_label = labels.get(row.work.kind, row.work.kind)
         context["folded_label"] = _("Poster folded: content note")
-        html = render_to_string("votes/_ranking_rows.html", context)
-        cache.set(key, str(html), settings.KCRY_FRAGMENT_CACHE_SECONDS)
-    return mark_safe(html)
+        return render_to_string("votes/_ranking_rows.html", context)
+
+    parts = [context["filter_query"], context["page_obj"].number, folded(context["guarded_ids"])]
+    return cached_fragment("rankings-rows", [versions.SITE], parts, render)
 
 
 # --- share cards --------------------------------------------------------------------------
