@@ -208,7 +208,8 @@ def test_a_moment_from_the_moments_page_starts_the_player_there(live_server, pag
     stub_player(page)
     page.goto(live_server.url + "/moments/")
     page.get_by_role("link", name="Haru Haru Moment").click()
-    assert page.url.endswith("/works/haru-haru-moment/#t=185")
+    page.wait_for_url("**/works/haru-haru-moment/#t=185")
+    page.wait_for_load_state("load")  # the player's script is in place (it is deferred)
     expect(page.locator("iframe")).to_have_count(0)  # still nothing loaded before the click
     page.locator("[data-player-start]").click()
     src = page.locator("figure[data-player] iframe").get_attribute("src")
