@@ -7,7 +7,10 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import ContentNote, Credit, ListEntry, Work
+from kcry_site.web import versions
+from kcry_site.web.fragments import cached_data
+
+from .models import ContentNote, Credit, ListEntry, NotePreference, Work
 
 
 def work_for_page(slug):
@@ -134,6 +137,26 @@ def guarded_work_ids(member, works):
     if not with_posters:
         return set()
     return with_posters & set(Work.objects.guarded_ids_for(member))
+
+
+def published_decades():
+    """The decades that have a published work (the filters' choices), kept in the cache
+    under the site version, which every catalog edit bumps."""
+    return cached_data("decades", [versions.SITE], [], lambda: Work.objects.published().decades())
+
+
+def fold_key(member):
+    """What tells one member's work cards from another's: the content notes they keep
+    folded ("" for none, and for visitors). Members who fold the same notes see the same
+    cards, so a cached fragment keyed on this is shared by all of them, and picking it
+    needs no read of its works (one small read of the member's own choices, kept on the
+    member object for the rest of the request)."""
+    if member is None or not member.is_authenticated:
+        return ""
+    if not hasattr(member, "_fold_key"):
+        notes = NotePreference.objects.filter(member_id=member.pk).order_by("note_id")
+        member._fold_key = ",".join(str(pk) for pk in notes.values_list("note_id", flat=True))
+    return member._fold_key
 
 
 def card_context(works, guarded_ids, card_heading=3):

@@ -74,7 +74,9 @@ def content_note_vote(*, member, work, note, present) -> NoteVote:
     if not isinstance(present, bool):
         raise ValidationError(_("A vote on a content note is yes or no."), code="vote")
     with transaction.atomic():
-        versions.bump(versions.work(work.slug))
+        # SITE too: whether a work carries the note decides which members' cards fold its
+        # poster, on every page that shows the work (catalog.selectors.fold_key).
+        versions.bump(versions.SITE, versions.work(work.slug))
         row = WorkNote.objects.select_for_update().filter(work=work, note=note).first()
         if row is None:
             staff_set = work.content_notes.filter(pk=note.pk).exists()
@@ -117,7 +119,9 @@ def content_note_vote_withdraw(*, member, work, note) -> bool:
     check_member(member)
     _check_work_and_note(work, note)
     with transaction.atomic():
-        versions.bump(versions.work(work.slug))
+        # SITE too: whether a work carries the note decides which members' cards fold its
+        # poster, on every page that shows the work (catalog.selectors.fold_key).
+        versions.bump(versions.SITE, versions.work(work.slug))
         row = WorkNote.objects.select_for_update().filter(work=work, note=note).first()
         if row is None:
             return False

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -21,27 +22,19 @@ from kcry_site.web import versions
 from kcry_site.web.answers import error_answer
 from kcry_site.web.decorators import members_only
 from kcry_site.web.forms import valid_query
-from kcry_site.web.fragments import cached_fragment, folded
-from kcry_site.web.pagination import paginate
+from kcry_site.web.fragments import cached_fragment
+from kcry_site.web.pagination import paginate, requested_page, strict_page
 
 from . import services
 from .forms import NotePreferencesForm, SearchForm, SuggestionForm, WorkFilterForm
 from .models import ContentNote, EditorialList, ListEntry, Person, Work
-from .selectors import card_context, group_credits, guarded_work_ids
-
-
-def work_cards(name, works, guarded_ids, parts=(), card_heading=3):
-    """The <li> cards of `works`, kept as a fragment under the site version (bumped by
-    every catalog edit and rating), the language, `parts` (what picks the works) and
-    the member's folded posters."""
-    return cached_fragment(
-        f"cards:{name}",
-        [versions.SITE],
-        [*parts, card_heading, folded(guarded_ids)],
-        lambda: render_to_string(
-            "catalog/_work_cards.html", card_context(works, guarded_ids, card_heading)
-        ),
-    )
+from .selectors import (
+    card_context,
+    fold_key,
+    group_credits,
+    guarded_work_ids,
+    published_decades,
+)
 
 
 class WorkListView(TemplateView):
@@ -49,21 +42,28 @@ class WorkListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         form = valid_query(WorkFilterForm(self.request.GET))
-        works = form.filter(Work.objects.published().with_artists())
-        page = paginate(self.request, works, settings.KCRY_WORKS_PER_PAGE)
+        number = requested_page(self.request)
         query = self.request.GET.copy()
         query.pop("page", None)
-        works = list(page.object_list)
-        guarded = guarded_work_ids(self.request.user, works)
         filters = query.urlencode()
+        member = self.request.user
+
+        def render():
+            works = form.filter(Work.objects.published().with_artists())
+            page = strict_page(Paginator(works, settings.KCRY_WORKS_PER_PAGE), number)
+            works = list(page.object_list)
+            context = card_context(works, guarded_work_ids(member, works), card_heading=2)
+            context |= {"page_obj": page, "filter_query": filters}
+            return render_to_string("catalog/_work_index.html", context)
+
+        # The count, cards and pagination are the same for every member who folds the
+        # same content notes: one fragment under the site version (bumped by every
+        # catalog edit and rating); a hit reads no work. A page past the last is a 404.
+        results = cached_fragment(
+            "works-index", [versions.SITE], [filters, number, fold_key(member)], render
+        )
         return super().get_context_data(
-            form=form,
-            decades=Work.objects.published().decades(),
-            page_obj=page,
-            works=works,
-            cards=work_cards("index", works, guarded, [filters, page.number], card_heading=2),
-            filter_query=filters,
-            **kwargs,
+            form=form, decades=published_decades(), results_html=results, **kwargs
         )
 
 
@@ -97,20 +97,23 @@ class SearchView(TemplateView):
     def get_context_data(self, **kwargs):
         form = valid_query(SearchForm(self.request.GET))
         query = form.cleaned_data["q"]
-        limit = settings.KCRY_SEARCH_LIMIT
-        works = people = []
-        if query:
+        member = self.request.user
+
+        def render():
+            limit = settings.KCRY_SEARCH_LIMIT
             works = list(Work.objects.published().with_artists().search(query)[:limit])
-            people = list(Person.objects.matching(query)[:limit])
-        guarded = guarded_work_ids(self.request.user, works)
-        return super().get_context_data(
-            form=form,
-            query=query,
-            works=works,
-            cards=work_cards("search", works, guarded, [query]) if works else "",
-            people=people,
-            **kwargs,
+            context = card_context(works, guarded_work_ids(member, works))
+            context |= {"query": query, "people": list(Person.objects.matching(query)[:limit])}
+            return render_to_string("catalog/_search_results.html", context)
+
+        # Works and people found, kept per query and folded content notes under the site
+        # version (every catalog edit bumps it): a repeated search reads nothing.
+        results = (
+            cached_fragment("search", [versions.SITE], [query, fold_key(member)], render)
+            if query
+            else ""
         )
+        return super().get_context_data(form=form, query=query, results_html=results, **kwargs)
 
 
 # --- community content notes --------------------------------------------------------------

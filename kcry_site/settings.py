@@ -397,6 +397,8 @@ CACHE_MIDDLEWARE_KEY_PREFIX = "page"
 # Rendered fragments of members' pages (the rankings' rows) are keyed by the versions of
 # what they show (kcry_site/web/versions.py), so this only bounds the memory they take.
 KCRY_FRAGMENT_CACHE_SECONDS = env.int("KCRY_FRAGMENT_CACHE_SECONDS", default=600)
+# How long a member page keeps its compare suggestions (votes.selectors.compare_candidates).
+KCRY_COMPARE_CANDIDATES_SECONDS = env.int("KCRY_COMPARE_CANDIDATES_SECONDS", default=3600)
 # With a shared cache (Redis), sessions are read from it and written through to the
 # database; with the per-process default cache they stay in the database, so that a
 # log-out on one app server is seen by all.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Abs, TruncMonth
 from django.middleware.csrf import get_token
@@ -100,12 +101,9 @@ def rating_panel(request, work, own=UNREAD):
     }
 
 
-def reaction_counts(editorial_list, links=()):
-    """{Reaction: count}; read through `links` when they joined it (no extra query)."""
-    if links:
-        stored = getattr(links[0].listentry.editorial_list, "reaction_counts", None)
-    else:
-        stored = ListReactionCounts.objects.filter(pk=editorial_list.pk).first()
+def reaction_counts(editorial_list):
+    """{Reaction: count}, from the list's stored counts (one read)."""
+    stored = ListReactionCounts.objects.filter(pk=editorial_list.pk).first()
     return stored.as_dict() if stored else dict.fromkeys(Reaction, 0)
 
 
@@ -120,14 +118,15 @@ def table_place(entry, countdown):
     return (group, 0, entry.order)
 
 
-def list_community(request, editorial_list):
-    """Editors' rank beside the community's rank of each work in the list, and reactions."""
+def list_community_table(editorial_list):
+    """Editors' rank beside the community's rank of each work in the list (the context of
+    votes/_list_community_table.html, the same for everyone: pages keep it cached)."""
     # One query: every (entry, work) link of the list with the work's figures.
     links = list(
         ListEntry.works.through.objects.filter(
             listentry__editorial_list=editorial_list, work__is_published=True
         )
-        .select_related("listentry__editorial_list__reaction_counts", "work", "work__tear_stats")
+        .select_related("listentry", "work", "work__tear_stats")
         .order_by("listentry__order", "listentry__pk", "work__year", "work__title")
     )
     rows = []
@@ -149,7 +148,13 @@ def list_community(request, editorial_list):
     for place, row in enumerate(by_editors, start=1):
         row["shift"] = place - both.index(row) - 1
         row["shift_abs"] = abs(row["shift"])
-    counts = reaction_counts(editorial_list, links)
+    return {"editorial_list": editorial_list, "rows": rows}
+
+
+def list_reactions(request, editorial_list):
+    """The list's reaction counts and the member's own reaction (two small reads: they
+    change with every reaction, so they stay live beside the cached table)."""
+    counts = reaction_counts(editorial_list)
     own = None
     if request.user.is_authenticated:
         own = (
@@ -159,7 +164,6 @@ def list_community(request, editorial_list):
         )
     return {
         "editorial_list": editorial_list,
-        "rows": rows,
         "reactions": [
             {
                 "value": choice.value,
@@ -400,20 +404,30 @@ COMPARE_CANDIDATES = 20
 
 def compare_candidates(member, limit=COMPARE_CANDIDATES):
     """Usernames of up to `limit` members who rated works `member` rated, most works in
-    common first: the choices offered by the compare form. One query; members whose
-    diary is private, or who left, are not offered."""
-    return list(
-        Rating.objects.filter(
-            work__tear_ratings__member=member,
-            member__is_active=True,
-            member__diary_is_private=False,
+    common first: the choices offered by the compare form. Members whose diary is
+    private, or who left, are not offered.
+
+    The query groups every rating of every work the member rated (tens of thousands of
+    rows at a million ratings), so its answer is kept for KCRY_COMPARE_CANDIDATES_SECONDS
+    per member: these are suggestions, and the compare page checks the name it is given.
+    """
+
+    def read():
+        return list(
+            Rating.objects.filter(
+                work__tear_ratings__member=member,
+                member__is_active=True,
+                member__diary_is_private=False,
+            )
+            .exclude(member=member)
+            .values("member__username")
+            .annotate(shared=Count("pk"))
+            .order_by("-shared", "member__username")
+            .values_list("member__username", flat=True)[:limit]
         )
-        .exclude(member=member)
-        .values("member__username")
-        .annotate(shared=Count("pk"))
-        .order_by("-shared", "member__username")
-        .values_list("member__username", flat=True)[:limit]
-    )
+
+    key = f"kcry:compare-candidates:{member.pk}:{limit}"
+    return cache.get_or_set(key, read, settings.KCRY_COMPARE_CANDIDATES_SECONDS)
 
 
 def own_tears(member, works):

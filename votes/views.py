@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -24,13 +25,13 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from catalog.models import EditorialList, Work
-from catalog.selectors import guarded_work_ids
+from catalog.selectors import fold_key, guarded_work_ids, published_decades
 from catalog.text import format_moment, parse_moment
 from kcry_site.web import versions
 from kcry_site.web.answers import error_answer, json_answer, wants_json
 from kcry_site.web.decorators import members_only
-from kcry_site.web.fragments import cached_fragment, folded
-from kcry_site.web.pagination import paginate
+from kcry_site.web.fragments import cached_data, cached_fragment
+from kcry_site.web.pagination import paginate, requested_page, strict_page
 from kcry_site.web.ratelimit import (
     RateLimited,
     client_address,
@@ -353,51 +354,58 @@ class RankingView(TemplateView):
 
     def get_context_data(self, **kwargs):
         form = ranking_form(self.request)
-        page = paginate(self.request, form.rows_queryset(), settings.KCRY_RANKINGS_PER_PAGE)
-        rows = rows_of(page)
         query = self.request.GET.copy()
         query.pop("page", None)
-        guarded = guarded_work_ids(self.request.user, [row.work for row in rows])
-        rows_context = {
-            "rows": rows,
-            "page_obj": page,
-            "form": form,
-            "guarded_ids": guarded,
-            "filter_query": query.urlencode(),
-        }
+        rows_html = ranking_rows_html(
+            form,
+            requested_page(self.request),
+            filter_query=query.urlencode(),
+            member=self.request.user,
+        )
         return super().get_context_data(
             form=form,
             order=form.chosen_order,
             orders=Order.CHOICES,
-            decades=Work.objects.published().decades(),
+            decades=published_decades(),
             kinds=Work.Kind.choices,
-            page_obj=page,
-            rows_html=ranking_rows_html(rows_context),
+            rows_html=rows_html,
             m=settings.KCRY_RANKING_MIN_RATINGS,
             # The C the stored scores use (refreshed at most KCRY_RANKING_BASELINE_MAX_AGE
             # ago), for the explanation under the tabs.
-            baseline_mean=current_baseline().mean,
+            baseline_mean=cached_data(
+                "ranking-mean", [versions.SITE], [], lambda: current_baseline().mean
+            ),
             rising_days=settings.KCRY_RISING_DAYS,
             rising_weight=settings.KCRY_RISING_WEIGHT,
             **kwargs,
         )
 
 
-def ranking_rows_html(context):
-    """The rankings' rows, rendered once per site version, page, filters, language and
-    folded posters (the one part that differs between members), then kept in the cache.
+def ranking_rows_html(form, number, *, filter_query, member):
+    """The rankings' rows and pagination, rendered once per site version, page, filters,
+    language and folded content notes (the one part that differs between members), then
+    kept in the cache: a hit reads nothing. A page past the last is a 404 (never cached).
 
     Any write that changes a row (a rating, a staff edit) bumps the site version.
     """
 
     def render():
+        page = strict_page(Paginator(form.rows_queryset(), settings.KCRY_RANKINGS_PER_PAGE), number)
+        rows = rows_of(page)
         labels = dict(Work.Kind.choices)  # one gettext per kind, not per row
-        for row in context["rows"]:
+        for row in rows:
             row.work.kind_label = labels.get(row.work.kind, row.work.kind)
-        context["folded_label"] = _("Poster folded: content note")
+        context = {
+            "rows": rows,
+            "page_obj": page,
+            "form": form,
+            "guarded_ids": guarded_work_ids(member, [row.work for row in rows]),
+            "filter_query": filter_query,
+            "folded_label": _("Poster folded: content note"),
+        }
         return render_to_string("votes/_ranking_rows.html", context)
 
-    parts = [context["filter_query"], context["page_obj"].number, folded(context["guarded_ids"])]
+    parts = [filter_query, number, fold_key(member)]
     return cached_fragment("rankings-rows", [versions.SITE], parts, render)
 
 

@@ -5,23 +5,24 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import BadRequest
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from catalog import selectors as catalog
 from catalog.models import EditorialList, ListEntry, Work
-from catalog.views import work_cards
 from comments import selectors as comments
 from kcry_site.accounts.models import Follow
 from kcry_site.web import versions
 from kcry_site.web.decorators import members_only
-from kcry_site.web.fragments import cached_fragment, cached_fragments, folded
-from kcry_site.web.pagination import paginate
+from kcry_site.web.fragments import cached_data, cached_fragment, cached_fragments
+from kcry_site.web.pagination import paginate, requested_page, strict_page
 from votes import selectors as votes
 from votes.models import Tears
 
@@ -32,14 +33,18 @@ User = get_user_model()
 
 @require_GET
 def home(request):
-    new_works = list(Work.objects.published().with_artists().order_by("-created", "-pk")[:8])
-    guarded = catalog.guarded_work_ids(request.user, new_works)
-    context = {
-        "lists": EditorialList.objects.published(),
-        "new_works": new_works,
-        "new_cards": work_cards("home", new_works, guarded),
-    }
-    return render(request, "pages/home.html", context)
+    member = request.user
+
+    def render_sections():
+        new_works = list(Work.objects.published().with_artists().order_by("-created", "-pk")[:8])
+        context = catalog.card_context(new_works, catalog.guarded_work_ids(member, new_works))
+        context["lists"] = EditorialList.objects.published()
+        return render_to_string("pages/_home_sections.html", context)
+
+    # The lists and the newly added works: one fragment under the site version (every
+    # catalog edit bumps it) per folded content notes; a hit reads nothing.
+    sections = cached_fragment("home", [versions.SITE], [catalog.fold_key(member)], render_sections)
+    return render(request, "pages/home.html", {"sections_html": sections})
 
 
 WELCOME_WORKS = 8  # works offered to a new member, from the first editorial lists
@@ -118,32 +123,39 @@ def work_page(request, slug):
 @require_GET
 def list_page(request, slug):
     editorial_list = get_object_or_404(EditorialList.objects.published(), slug=slug)
-    entries = catalog.list_entries(editorial_list)
-    works = [work for entry in entries["entries"] for work in entry.works.all()]
-    guarded = catalog.guarded_work_ids(request.user, works)
-    # The entries and the rank table are the same for every member but for the folded
-    # posters: kept as fragments under the site and list versions (a rating, a catalog
-    # or list edit bumps one), rendered again at once after a change.
+    member = request.user
+    # The entries and the rank table are the same for every member who folds the same
+    # content notes: kept under the site and list versions (a rating, a catalog or list
+    # edit bumps one), rendered again at once after a change; a hit reads neither.
     scopes = [versions.SITE, versions.of(editorial_list)]
 
     def render_entries():
-        cards = catalog.card_context(works, guarded)
-        context = {"editorial_list": editorial_list, **entries, **cards}
-        return render_to_string("pages/_list_entries.html", context)
+        entries = catalog.list_entries(editorial_list)
+        works = [work for entry in entries["entries"] for work in entry.works.all()]
+        context = {
+            "editorial_list": editorial_list,
+            **entries,
+            **catalog.card_context(works, catalog.guarded_work_ids(member, works)),
+        }
+        return {
+            "html": render_to_string("pages/_list_entries.html", context),
+            "share": catalog.list_share(editorial_list, entries["entries"]),
+        }
 
-    community = votes.list_community(request, editorial_list)
+    shown = cached_data("list-entries", scopes, [catalog.fold_key(member)], render_entries)
+    community = votes.list_reactions(request, editorial_list)
     community["table_html"] = cached_fragment(
         "list-community",
         scopes,
         [],
-        lambda: render_to_string("votes/_list_community_table.html", community),
+        lambda: render_to_string(
+            "votes/_list_community_table.html", votes.list_community_table(editorial_list)
+        ),
     )
     context = {
         "editorial_list": editorial_list,
-        **entries,
-        "guarded_ids": guarded,
-        "entries_html": cached_fragment("list-entries", scopes, [folded(guarded)], render_entries),
-        "share": catalog.list_share(editorial_list, entries["entries"]),
+        "entries_html": mark_safe(shown["html"]),  # rendered by Django's escaping templates
+        "share": shown["share"],
         "community": community,
         "thread": comments.thread_panel(request, editorial_list),
     }
@@ -172,12 +184,14 @@ def member_page(request, username):
         "compare_candidates": votes.compare_candidates(member),
     }
     if not hidden:
-        ratings = member.tear_ratings.select_related("work").order_by("-rated_at", "-pk")
-        page = paginate(request, ratings, settings.KCRY_DIARY_PER_PAGE)
+        number = requested_page(request)
 
         def render_diary():
             # Read only on a miss: totals, chart and rows change with a rating or a
-            # catalog edit, both of which bump the site version.
+            # catalog edit, both of which bump the site version. A page past the last
+            # is a 404 (never cached).
+            ratings = member.tear_ratings.select_related("work").order_by("-rated_at", "-pk")
+            page = strict_page(Paginator(ratings, settings.KCRY_DIARY_PER_PAGE), number)
             diary = {
                 "member": member,
                 "page_obj": page,
@@ -188,9 +202,8 @@ def member_page(request, username):
             return render_to_string("pages/_member_diary.html", diary)
 
         context |= {
-            "page_obj": page,
             "diary_html": cached_fragment(
-                "member-diary", [versions.SITE], [member.pk, page.number], render_diary
+                "member-diary", [versions.SITE], [member.pk, number], render_diary
             ),
             "recent_comments": comments.member_comments(member, request.user),
         }

@@ -2,7 +2,7 @@
 
 A fragment is rendered once and kept in the default cache under the versions of what it
 shows (kcry_site.web.versions), the language and the `parts` that tell one rendering from
-another (page number, filters, the member's folded posters). Any write that changes what
+another (page number, filters, the content notes a member keeps folded). Any write that changes what
 a fragment shows bumps one of its versions, so the next request renders it afresh: a
 member sees their own rating or edit at once. The versions are read before the render, so
 a write during the render leaves that copy behind under the old versions.
@@ -48,6 +48,16 @@ def cached_fragments(name, scopes, parts, render):
     return [mark_safe(html) for html in pieces]
 
 
-def folded(guarded_ids):
-    """The member's folded posters among a fragment's works, as one key part."""
-    return ",".join(map(str, sorted(guarded_ids)))
+_MISSING = object()
+
+
+def cached_data(name, scopes, parts, compute):
+    """The value `compute()` returns (anything the cache can keep: lists, numbers), from
+    the cache when the same versions, language and parts were computed before. For the
+    small reads around fragments (a page's filter choices), so a hit reads nothing."""
+    key = fragment_key(name, scopes, parts)
+    found = cache.get(key, _MISSING)
+    if found is _MISSING:
+        found = compute()
+        cache.set(key, found, settings.KCRY_FRAGMENT_CACHE_SECONDS)
+    return found

@@ -8,8 +8,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 
-def strict_page(paginator, raw):
-    """Page `raw` (a query-string value) of `paginator`, or a 400 or 404."""
+def page_number(raw):
+    """The page number `raw` (a query-string value) names, or a 400. Nothing is counted,
+    so a page kept in the cache can be picked before its rows are read."""
     raw = str(raw).strip()
     try:
         number = int(raw) if raw.isascii() and raw.lstrip("-").isdigit() else 0
@@ -19,12 +20,23 @@ def strict_page(paginator, raw):
         raise BadRequest(
             _("There is no page “%(raw)s”: pages are numbered from 1.") % {"raw": raw[:20]}
         )
+    return number
+
+
+def strict_page(paginator, raw):
+    """Page `raw` (a query-string value or a page number) of `paginator`, or a 400 or 404."""
+    number = page_number(raw)
     if number > paginator.num_pages:
         raise Http404(
             _("There is no page %(number)s: the last page is %(last)s.")
-            % {"number": raw[:20], "last": paginator.num_pages}
+            % {"number": str(raw).strip()[:20], "last": paginator.num_pages}
         )
     return paginator.page(number)
+
+
+def requested_page(request, name="page"):
+    """The page number the request asks for (1 when none), or a 400."""
+    return page_number(request.GET.get(name, "1"))
 
 
 def paginate(request, object_list, per_page, name="page"):
