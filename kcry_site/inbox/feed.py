@@ -13,8 +13,10 @@ page lies at or after: for each followed member their newest visible rating (one
 down the (member, rated_at, work) index), and the `per_page + 1`-th newest of these.
 That many visible activities are at or after the floor, so the page's rows are too, in
 every source; each source then reads only its rows from the floor on, a short range of
-its (member, time) index per followed member. With fewer raters than that, the floor
-comes from comments, then from reactions; without one the sources read all their rows.
+its (member, time) index per followed member. Once `per_page + 1` rows are merged, the
+last of them is the next source's floor; with fewer raters than that, a source finds
+its own floor the same way (a subquery), and without one reads all its rows. Four
+queries, however many members are followed.
 """
 
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from datetime import UTC, datetime
 from heapq import merge
 from itertools import islice
 
+from django.contrib.auth import get_user_model
 from django.db.models import DateTimeField, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -140,10 +143,23 @@ def activity_page(member, *, before=None, per_page=20):
     """(activities, next_before): one page older than `before` (a datetime or None)."""
     limit = per_page + 1
     ids = followed_ids(member)
+    # The ratings' floor as a value of its own: PostgreSQL plans the read from it with
+    # its value known (a subquery's is not, and it then reads all the followed rows).
+    rating_floor = (
+        get_user_model()
+        .objects.filter(pk=member.pk)
+        .values_list(_floor(member, SOURCES[0], before, limit), flat=True)
+        .get()
+    )
     merged = []
     for source in SOURCES:
-        # Once `limit` activities are in hand, the page is at or after the last one.
-        floor = merged[-1].at if len(merged) == limit else _floor(member, source, before, limit)
+        if source is SOURCES[0]:
+            floor = rating_floor
+        elif len(merged) == limit:
+            # `limit` activities in hand: the page is at or after the last of them.
+            floor = merged[-1].at
+        else:
+            floor = _floor(member, source, before, limit)
         related = {name.split("__")[0] for name in source.fields if "__" in name}
         rows = (
             source.model.objects.filter(
