@@ -48,7 +48,12 @@ class Rating(models.Model):
                 condition=Q(tears__gte=0) & Q(tears__lte=5), name="rating_tears_0_to_5"
             ),
         ]
-        indexes = [models.Index(fields=["member", "-rated_at"])]
+        indexes = [
+            # A member's diary, newest first; and the activity feed's step to each
+            # followed member's newest rating of a published work, read from the index
+            # alone (the work is in it).
+            models.Index(fields=["member", "-rated_at", "work"], name="rating_member_recent"),
+        ]
 
     def __str__(self):
         return f"{self.member} – {self.work}: {self.tears}"
