@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 
 from catalog.models import Work
 from kcry_site.web import versions
-from kcry_site.web.fragments import cached_fragments
+from kcry_site.web.fragments import cached_fragment, cached_fragments
 
 from .actions import Actions, slot_pks, split
 from .feeds import work_feed_urls
@@ -91,6 +91,28 @@ def _shared_list(target, reader, sort, page_number):
     return json.loads(figures), pieces
 
 
+# Stands for the form token in the kept blank comment form; each request puts its own in.
+_TOKEN = "00000000-0000-4000-8000-000000000000"
+
+
+def _blank_fields(allow_moment):
+    """The fields of the thread's blank comment form, with a fresh form token.
+
+    Rendering a form's widgets costs more than the rest of the thread: the blank form is
+    the same for every member but for its token (comments.forms.CommentForm, one per
+    form shown, so that a form sent twice stores one comment), so it is kept per
+    language and swapped a new token."""
+    max_length = settings.KCRY_COMMENT_MAX_LENGTH
+
+    def render():
+        form = CommentForm(initial={"token": _TOKEN}, allow_moment=allow_moment)
+        context = {"form": form, "max_length": max_length}
+        return render_to_string("comments/_fields.html", context)
+
+    html = cached_fragment("comment-form", [], [allow_moment, max_length], render)
+    return mark_safe(html.replace(_TOKEN, str(uuid.uuid4())))
+
+
 def thread_panel(request, target):
     """The comment thread of a work or list, for the page it sits in.
 
@@ -137,7 +159,7 @@ def thread_panel(request, target):
         if pages.number < pages.num_pages
         else "",
         "here": here,
-        "form": CommentForm(initial={"token": uuid.uuid4()}, allow_moment=allows_moment(target)),
+        "fields_html": _blank_fields(allows_moment(target)),
         "action": thread_action_url(target),
         "feed_urls": work_feed_urls(target) if isinstance(target, Work) else None,
         "max_length": settings.KCRY_COMMENT_MAX_LENGTH,
