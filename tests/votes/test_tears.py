@@ -319,3 +319,25 @@ def test_comment_moment_links_carry_the_second_to_seek(client, member, work):
     html = client.get("/works/haru-haru/").content.decode()
     assert 'data-seek="187"' in html
     assert "t=187s" in html  # without JavaScript the link opens the video at that second
+
+
+def test_the_tear_chart_is_kept_until_a_mark_changes_it(client, work):
+    member = UserFactory()
+    client.force_login(member)
+
+    def chart_rendered():
+        page = client.get("/works/haru-haru/")
+        return "votes/_tear_chart.html" in [t.name for t in page.templates], page
+
+    assert chart_rendered()[0]
+    assert not chart_rendered()[0]
+    client.post("/works/haru-haru/tears/", {"at": "1:05"})
+    fresh, page = chart_rendered()
+    assert fresh and "1 tear mark in all" in page.content.decode()
+    # The member's own marks stay live below the kept chart.
+    assert 'name="bucket" value="65"' in page.content.decode()
+    leaving = UserFactory()
+    services.tear_mark_add(member=leaving, work=work, at_seconds=70)
+    assert "2 tear marks in all" in chart_rendered()[1].content.decode()
+    member_delete(member=leaving)
+    assert "1 tear mark in all" in chart_rendered()[1].content.decode()
