@@ -3,7 +3,7 @@ the pages the site composes on top (kcry_site/pages)."""
 
 from itertools import groupby
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -13,9 +13,20 @@ from kcry_site.web.fragments import cached_data
 from .models import ContentNote, Credit, ListEntry, NotePreference, Work
 
 
-def work_for_page(slug):
-    """A published work with its credits and the published lists naming it (3 queries)."""
-    works = Work.objects.published().prefetch_related(
+def work_for_page(slug, *, related=True):
+    """A published work with its credits and the published lists naming it (3 queries);
+    with related=False the work alone (1 query), for a page that keeps what shows them
+    as a fragment and fetches them with work_related() only when it renders it."""
+    work = Work.objects.published().filter(slug=slug).first()
+    if work is not None and related:
+        work_related(work)
+    return work
+
+
+def work_related(work):
+    """Fetch `work`'s credits (with their people) and the published lists naming it."""
+    prefetch_related_objects(
+        [work],
         Prefetch("credits", queryset=Credit.objects.select_related("person")),
         Prefetch(
             "list_entries",
@@ -24,7 +35,7 @@ def work_for_page(slug):
             .order_by("editorial_list__title"),
         ),
     )
-    return works.filter(slug=slug).first()
+    return work
 
 
 def group_credits(credits):

@@ -209,8 +209,8 @@ def comment_delete(*, comment, member):
     """
     if comment.author_id != member.pk:
         raise PermissionDenied(_("Only the author can delete a comment."))
-    _touch(comment)
     with transaction.atomic():
+        _touch(comment)  # in the transaction: bumped again once it commits
         if Comment.objects.filter(parent=comment).exists():
             Comment.objects.filter(pk=comment.pk).update(
                 is_removed=True, body="", is_spoiler=False, moment_seconds=None, wilson_score=0.0
@@ -420,6 +420,8 @@ def member_forget(*, member):
             Comment.objects.filter(pk=comment_pk).update(flag_count=F("flag_count") - 1)
             _refresh_score(comment_pk)
         Flag.objects.filter(member=member).delete()
+        # The threads whose "me too" and flag counts changed are kept under their versions.
+        _touch_pks(marked + flagged)
         # Deepest first, so a reply goes before the comment it answers.
         own = Comment.objects.filter(author=member).order_by("-depth", "-pk")
         for comment_pk in list(own.values_list("pk", flat=True)):

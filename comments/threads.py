@@ -67,26 +67,46 @@ def thread_page(*, target, viewer, sort=Comment.Sort.OLDEST, page_number=1):
     `page_number` is the page's ?cpage=, under the site's one rule: not a page number
     is a 400, past the last page a 404 (kcry_site.web.pagination.strict_page).
     """
+    page, nodes, comments = shared_thread_page(
+        target=target, reader=viewer, sort=sort, page_number=page_number
+    )
+    marked = viewer_marks(viewer, [comment.pk for comment in comments])
+    for comment in comments:
+        _annotate_viewer(comment, viewer, marked)
+    return page, nodes
+
+
+def shared_thread_page(*, target, reader, sort=Comment.Sort.OLDEST, page_number=1):
+    """The page of the thread as everyone who reads like `reader` sees it (staff or not:
+    nothing of the reader's own), and every comment on it: (page, nodes, comments).
+
+    What is the same for all members and visitors (staff apart) can be rendered once
+    and kept (comments.selectors.thread_panel); thread_page adds the viewer's own."""
     sort = parse_sort(sort)
-    top = Comment.objects.on(target).top_level_shown_to(viewer)
+    top = Comment.objects.on(target).top_level_shown_to(reader)
     top = top.in_order(sort).select_related("author")
     page = strict_page(Paginator(top, settings.KCRY_COMMENTS_PER_PAGE), page_number)
     roots = list(page.object_list)
-    replies = _first_replies(roots, viewer) if roots else []
-    marked = set()
-    if viewer is not None and viewer.is_authenticated:
-        marked = set(
-            MeToo.objects.filter(
-                member=viewer,
-                **{f"comment__{k}": v for k, v in Comment.target_lookup(target).items()},
-            ).values_list("comment_id", flat=True)
-        )
+    replies = _first_replies(roots, reader) if roots else []
     video_url = target.video_url if isinstance(target, Work) else ""
-    for comment in [*roots, *replies]:
-        _annotate(comment, viewer, marked, video_url)
+    comments = [*roots, *replies]
+    for comment in comments:
+        _annotate_shared(comment, reader, video_url)
     nodes = _build_tree(roots, replies)
     _count_the_rest(nodes, replies)
-    return page, nodes
+    return page, nodes, comments
+
+
+def viewer_marks(viewer, comment_pks):
+    """The pks among `comment_pks` that `viewer` marked "me too" (one query, none for a
+    visitor or no comments)."""
+    if viewer is None or not viewer.is_authenticated or not comment_pks:
+        return set()
+    return set(
+        MeToo.objects.filter(member=viewer, comment__in=comment_pks).values_list(
+            "comment_id", flat=True
+        )
+    )
 
 
 def _first_replies(roots, viewer):
@@ -123,16 +143,26 @@ def _count_the_rest(nodes, replies):
         node.more_page = shown[root_pk] // per_page + 1
 
 
-def _annotate(comment, viewer, marked, video_url):
-    comment.viewer_can_read = can_read(comment, viewer)
-    comment.viewer_marked = comment.pk in marked
-    comment.viewer_is_author = viewer is not None and comment.author_id == viewer.pk
-    comment.viewer_can_edit = can_edit(comment, viewer)
+def _annotate_shared(comment, reader, video_url):
+    """What a comment shows everyone who reads like `reader` (staff or not)."""
+    comment.viewer_can_read = can_read(comment, reader)
     comment.moment_href = (
         moment_url(video_url, comment.moment_seconds)
         if video_url and comment.moment_seconds is not None
         else ""
     )
+
+
+def _annotate_viewer(comment, viewer, marked):
+    """The viewer's own: their me-too mark, their authorship and edit window."""
+    comment.viewer_marked = comment.pk in marked
+    comment.viewer_is_author = viewer is not None and comment.author_id == viewer.pk
+    comment.viewer_can_edit = can_edit(comment, viewer)
+
+
+def _annotate(comment, viewer, marked, video_url):
+    _annotate_shared(comment, viewer, video_url)
+    _annotate_viewer(comment, viewer, marked)
 
 
 def _build_tree(roots, replies):
@@ -206,13 +236,7 @@ def replies_page(*, top, viewer, page_number=1):
     )
     page = Paginator(replies, settings.KCRY_COMMENT_REPLIES_SHOWN).get_page(page_number)
     shown = list(page.object_list)
-    marked = set()
-    if viewer is not None and viewer.is_authenticated:
-        marked = set(
-            MeToo.objects.filter(
-                member=viewer, comment__in=[top.pk, *(reply.pk for reply in shown)]
-            ).values_list("comment_id", flat=True)
-        )
+    marked = viewer_marks(viewer, [top.pk, *(reply.pk for reply in shown)])
     video_url = top.work.video_url if top.work_id else ""
     for comment in [top, *shown]:
         _annotate(comment, viewer, marked, video_url)

@@ -11,10 +11,13 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Abs, TruncMonth
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from catalog.models import ListEntry
 from catalog.text import format_moment, moment_url
+from kcry_site.web import versions
+from kcry_site.web.fragments import cached_fragment
 
 from .models import (
     ListReaction,
@@ -373,9 +376,20 @@ def tear_map_json(data):
 
 
 def tear_panel(request, work):
-    """The work page's tear map with the viewer's own marks and the form to add one."""
+    """The work page's tear map with the viewer's own marks and the form to add one.
+
+    The chart (a bar per stored bucket, hundreds on a long work) is the same for everyone:
+    rendered once and kept under the work's version (every tear mark added or taken back
+    bumps it), the language and what of the work it shows (title, runtime). The viewer's
+    own marks and the form stay live.
+    """
     member = request.user if request.user.is_authenticated else None
-    data = tear_map(work)
+    chart = cached_fragment(
+        "tear-chart",
+        [versions.work(work.slug)],
+        [work.title, work.runtime_seconds or 0],
+        lambda: render_to_string("votes/_tear_chart.html", tear_map(work)),
+    )
     marks = []
     if member is not None:
         width = settings.KCRY_TEAR_BUCKET_SECONDS
@@ -391,7 +405,8 @@ def tear_panel(request, work):
             .values_list("bucket", "at_seconds")
         ]
     return {
-        **data,
+        "work": work,
+        "chart_html": chart,
         "member": member,
         "own_marks": marks,
         "request": request,

@@ -476,7 +476,10 @@ def member_forget(*, member) -> int:
         ratings = list(Rating.objects.select_for_update().filter(member=member).order_by("work_id"))
         for rating in ratings:
             _withdraw_locked(rating)
-        for mark in member.tear_marks.order_by("work_id", "bucket"):
+        marks = list(member.tear_marks.select_related("work").order_by("work_id", "bucket"))
+        # Their works' tear maps are kept under the works' versions.
+        versions.bump(*(versions.work(mark.work.slug) for mark in marks))
+        for mark in marks:
             _count_tear(mark.work_id, mark.bucket, -1)
             mark.delete()
         for answer in member.list_reactions.order_by("editorial_list_id"):

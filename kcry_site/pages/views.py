@@ -84,7 +84,8 @@ def welcome(request):
 
 @require_GET
 def work_page(request, slug):
-    work = catalog.work_for_page(slug)
+    # Credits and lists only show in the kept head fragment: fetched when it renders.
+    work = catalog.work_for_page(slug, related=False)
     if work is None:
         raise Http404(_("There is no work “%(slug)s”.") % {"slug": slug[:80]})
     notes = catalog.content_notes_panel(work, request.user)
@@ -95,6 +96,7 @@ def work_page(request, slug):
     guarded = bool(notes["guarded"])
 
     def render_shared():
+        catalog.work_related(work)
         context = {
             "work": work,
             "notes": notes,
