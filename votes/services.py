@@ -201,23 +201,27 @@ def _set_rating(member, work, tears, now):
     return rating, old_tears, old_rated_at
 
 
-def rating_set(*, member, work, tears) -> Rating:
+def rating_set(*, member, work, tears, savepoint=True) -> Rating:
     """Give or change `member`'s tear rating of `work` (0-5 tissues).
 
-    Afterwards `work.tear_stats` holds the work's figures as this write left them, so
-    the caller can show them without reading them again.
+    Afterwards `work.tear_stats` holds the work's figures as this write left them, and
+    the rating's `replaced` the tears it replaced (None for a first rating), so the
+    caller can show them without reading anything again.
 
     Locks are taken in one order everywhere (the member's rating, then the work's
     figures row, then its day buckets), so concurrent writes queue without deadlocks.
+    `savepoint=False` when the caller's own transaction wraps this one and ends with it
+    (two statements fewer): an error here then fails that transaction as a whole.
     """
     check_member(member)
     check_published_work(work)
     _check_tears(tears)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         versions.bump(versions.SITE, versions.work(work.slug))
         now = timezone.now()
         written = _upsert_rating(member, work, tears, now) or _set_rating(member, work, tears, now)
         rating, old_tears, old_rated_at = written
+        rating.replaced = old_tears
         if old_tears is None:
             work.tear_stats = _change_figures(work.pk, added=tears)
             _change_days(work.pk, added=(tears, now))

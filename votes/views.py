@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -38,6 +39,7 @@ from kcry_site.web.ratelimit import (
     hashed,
     hit,
     reaction_brake,
+    reaction_spend,
     too_many_answer,
 )
 
@@ -110,28 +112,36 @@ def rate_work(request, slug):
             _("tears: “%(raw)s” is not a tear rating; choose 0 to 5 tissues.") % {"raw": raw[:20]},
             back,
         )
-    if refused := reaction_brake(request, back):
-        return refused
-    # What the rating was before this write: the "Undo" button puts it back.
-    previous = (
-        Rating.objects.filter(member=request.user, work=work)
-        .values_list("tears", flat=True)
-        .first()
-    )
     rating = None
     try:
-        if raw == "":
-            removed = services.rating_withdraw(member=request.user, work=work)
-            note = _("Your rating was withdrawn.") if removed else _("You had not rated this work.")
-        else:
-            rating = services.rating_set(member=request.user, work=work, tears=int(raw))
-            note = _("You rated %(title)s: %(tears)s – %(label)s.") % {
-                "title": work.title,
-                "tears": rating.tears,
-                "label": Tears(rating.tears).label,
-            }
+        # The brake's event and the write commit together, in one transaction.
+        with transaction.atomic():
+            reaction_spend(request.user, savepoint=False)
+            if raw == "":
+                # What the rating was before: the "Undo" button puts it back.
+                previous = (
+                    Rating.objects.filter(member=request.user, work=work)
+                    .values_list("tears", flat=True)
+                    .first()
+                )
+                removed = services.rating_withdraw(member=request.user, work=work)
+            else:
+                rating = services.rating_set(
+                    member=request.user, work=work, tears=int(raw), savepoint=False
+                )
+                previous = rating.replaced
+    except RateLimited as error:
+        return too_many_answer(request, error, back)
     except ValidationError as error:
         return error_answer(request, 400, error.messages[0], back)
+    if rating is None:
+        note = _("Your rating was withdrawn.") if removed else _("You had not rated this work.")
+    else:
+        note = _("You rated %(title)s: %(tears)s – %(label)s.") % {
+            "title": work.title,
+            "tears": rating.tears,
+            "label": Tears(rating.tears).label,
+        }
     if (
         rating is not None
         and WatchlistEntry.objects.filter(member=request.user, work=work).exists()

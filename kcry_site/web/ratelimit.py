@@ -131,12 +131,12 @@ def hit(key, limit, window_seconds, *, savepoint=True):
             transaction.on_commit(lambda: sweep(now))
 
 
-def spend(key, rate, message):
+def spend(key, rate, message, *, savepoint=True):
     """`hit(key, *rate)`, refusing with `message` (translated, formatted with %(limit)s,
     %(window)s seconds and %(retry)s, the wait in words) instead of the generic one."""
     limit, window = rate
     try:
-        hit(key, limit, window)
+        hit(key, limit, window, savepoint=savepoint)
     except RateLimited as error:
         raise RateLimited(
             error.retry_after,
@@ -144,18 +144,23 @@ def spend(key, rate, message):
         ) from None
 
 
-def reaction_brake(request, back_url=None):
+def reaction_spend(member, *, savepoint=True):
     """Count one rating, list reaction or "me too" change against the member's shared
-    allowance (KCRY_RATE_REACTIONS): None, or the 429 answer."""
+    allowance (KCRY_RATE_REACTIONS); raise RateLimited, in people's words, when it is
+    used up. `savepoint=False` inside the write's own transaction: the event and the
+    write then commit together (see `hit`)."""
+    spend(
+        f"reactions:{member.pk}",
+        settings.KCRY_RATE_REACTIONS,
+        _("You are changing ratings and reactions too fast. Please wait %(retry)s and try again."),
+        savepoint=savepoint,
+    )
+
+
+def reaction_brake(request, back_url=None):
+    """`reaction_spend` for a view: None, or the 429 answer."""
     try:
-        spend(
-            f"reactions:{request.user.pk}",
-            settings.KCRY_RATE_REACTIONS,
-            _(
-                "You are changing ratings and reactions too fast. Please wait %(retry)s and "
-                "try again."
-            ),
-        )
+        reaction_spend(request.user)
     except RateLimited as error:
         return too_many_answer(request, error, back_url)
     return None

@@ -23,7 +23,7 @@ from kcry_site.bench.measure import (
     queries_per_request,
     write_sessions,
 )
-from kcry_site.bench.report import ANONYMOUS, MEMBER, MISS, Row, write_report
+from kcry_site.bench.report import ANONYMOUS, ANYONE, MEMBER, MISS, Row, write_report
 from kcry_site.bench.serve import ROOT, Gunicorn, check_page, wrk
 from kcry_site.inbox.models import Notification
 from votes.models import Rating, TearMark
@@ -105,7 +105,7 @@ class Command(BaseCommand):
         session = member_session(viewer)
         list_path = EditorialList.objects.get(slug=populate.LIST_SLUG).get_absolute_url()
         pages = [
-            ("bare Django view (baseline)", "/bench/bare", ("anyone",)),
+            ("bare Django view (baseline)", "/bench/bare", (ANYONE, MEMBER)),
             ("/ (home)", "/", EVERYONE),
             ("/works/ (index)", "/works/", EVERYONE),
             (
@@ -133,7 +133,7 @@ class Command(BaseCommand):
             member = viewer if who == MEMBER else None
             check_page(server.base_url, path, session=session if member else None)
             figures = warm_wrk(server, path, **run, **wrk_options)
-            queries = 0 if path == "/bench/bare" else queries_per_request(path, member=member)
+            queries = queries_per_request(path, member=member)
             timed = who != ANONYMOUS  # a page cache hit is not what the test Client times
             in_process = in_process_ms(path, member=member, repeat=repeat) if timed else None
             rows.append(Row(label, who, figures, queries, in_process))
@@ -187,7 +187,7 @@ class Command(BaseCommand):
         }
         # One line per page, its visitors together: anonymous, cache miss, member.
         order = {label: index for index, (label, _path, _whos) in enumerate(pages)}
-        rank = {"anyone": 0, ANONYMOUS: 0, MISS: 1, MEMBER: 2}
+        rank = {ANYONE: 0, ANONYMOUS: 0, MISS: 1, MEMBER: 2}
         rows.sort(key=lambda row: (order.get(row.label, len(order)), rank[row.who]))
 
         machine = {
