@@ -37,8 +37,8 @@ from votes.models import ListReaction, Rating
 class Activity:
     kind: str  # "rating", "comment" or "reaction"
     at: datetime
-    member: object
-    row: object
+    member: str  # the username of who did it
+    row: dict  # the source's `fields` and "pk" (values(): no model instances to build)
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Source:
     member: str  # the field naming who did it
     time: str  # the field the feed orders by
     visible: Q  # the rows anyone may see in a feed
-    fields: tuple  # what the page shows (select_related and only)
+    fields: tuple  # what the page shows (read with values())
 
 
 SOURCES = [
@@ -72,6 +72,7 @@ SOURCES = [
             "body",
             "is_spoiler",
             "author__username",
+            "work_id",
             "work__title",
             "editorial_list__title",
         ),
@@ -135,8 +136,9 @@ def _floor(member, source, before, limit):
 
 
 def _activities(source, rows):
+    member = f"{source.member}__username"
     for row in rows:
-        yield Activity(source.kind, getattr(row, source.time), getattr(row, source.member), row)
+        yield Activity(source.kind, row[source.time], row[member], row)
 
 
 def activity_page(member, *, before=None, per_page=20):
@@ -160,16 +162,14 @@ def activity_page(member, *, before=None, per_page=20):
             floor = merged[-1].at
         else:
             floor = _floor(member, source, before, limit)
-        related = {name.split("__")[0] for name in source.fields if "__" in name}
         rows = (
             source.model.objects.filter(
                 source.visible,
                 _older(source, before),
                 **{f"{source.time}__gte": floor, f"{source.member}__in": ids},
             )
-            .select_related(*related)
-            .only(*source.fields)
-            .order_by(f"-{source.time}", "-pk")[:limit]
+            .order_by(f"-{source.time}", "-pk")
+            .values("pk", *source.fields)[:limit]
         )
         merged = list(
             islice(

@@ -21,6 +21,7 @@ from kcry_site.web.pagination import paginate
 
 from . import feed, mail, services
 from .models import Notification
+from .rows import feed_rows, inbox_rows
 
 INBOX_MESSAGE = gettext_lazy("Log in to read your inbox; you will come back here.")
 FEED_MESSAGE = gettext_lazy("Log in to see what the members you follow did.")
@@ -30,21 +31,39 @@ def _inbox(request, **kwargs):
     return reverse("inbox:inbox")
 
 
+# What an inbox row shows (rows.inbox_rows): values, not model instances.
+INBOX_FIELDS = (
+    "pk",
+    "kind",
+    "created",
+    "read_at",
+    "detail",
+    "count",
+    "actor__username",
+    "comment_id",
+    "comment__is_removed",
+    "comment__is_public",
+    "comment__is_spoiler",
+    "comment__body",
+    "comment__work_id",
+    "comment__work__title",
+    "comment__editorial_list__title",
+    "suggestion_id",
+    "suggestion__title",
+    "suggestion__staff_reason",
+    "suggestion__work__slug",
+    "suggestion__work__is_published",
+)
+
+
 @require_GET
 @members_only(message=INBOX_MESSAGE)
 def inbox(request):
-    notifications = (
-        Notification.objects.filter(recipient=request.user)
-        .select_related(
-            "actor",
-            "comment__work",
-            "comment__editorial_list",
-            "suggestion__work",
-        )
-        .order_by("-created", "-pk")
-    )
+    notifications = Notification.objects.filter(recipient=request.user).order_by("-created", "-pk")
+    # Counted without the joins of the rows' values (a count over them reads them all).
     page = paginate(request, notifications, settings.KCRY_INBOX_PER_PAGE)
-    context = {"page_obj": page, "notifications": page.object_list}
+    rows = inbox_rows(page.object_list.values(*INBOX_FIELDS))
+    context = {"page_obj": page, "notifications": rows}
     return render(request, "inbox/inbox.html", context)
 
 
@@ -87,7 +106,7 @@ def activity_feed(request):
         request.user, before=before, per_page=settings.KCRY_FEED_PER_PAGE
     )
     context = {
-        "activities": activities,
+        "activities": feed_rows(activities),
         "next_before": next_before.isoformat() if next_before else None,
         "is_first_page": before is None,
     }

@@ -58,7 +58,7 @@ def reference_page(member, *, before=None, per_page=20):
 
 def new_page(member, **kwargs):
     page, next_before = feed.activity_page(member, **kwargs)
-    return [(a.at, a.kind, a.row.pk) for a in page], next_before
+    return [(a.at, a.kind, a.row["pk"]) for a in page], next_before
 
 
 def walk(page_of, member, per_page):
