@@ -99,7 +99,10 @@ def rating_texts(stats):
     ),
 )
 def rate_work(request, slug):
-    work = get_object_or_404(Work.objects.published(), slug=slug)
+    # Only what the write and its answer use: the work's row is wide (texts, links).
+    work = get_object_or_404(
+        Work.objects.published().only("pk", "slug", "title", "is_published"), slug=slug
+    )
     back = work.get_absolute_url()
     raw = request.POST.get("tears")
     if raw is None:
