@@ -78,26 +78,57 @@ def _undo_offer(request, work):
     return {"previous": offer.get("previous")}
 
 
+def rating_figures_html(work):
+    """The panel's figures and histogram (votes/_work_rating_figures.html), the same for
+    everyone: kept under the site's and the work's versions (a rating or its withdrawal
+    bumps both, a staff removal the site's), so a hit reads nothing."""
+
+    def render():
+        stats = stats_for(work)
+        context = {"stats": stats, "bars": histogram_bars(stats), "bar_width": HISTOGRAM_BAR_WIDTH}
+        return render_to_string("votes/_work_rating_figures.html", context)
+
+    return cached_fragment(
+        "work-rating-figures", [versions.SITE, versions.work(work.slug)], [], render
+    )
+
+
+def rating_choices_html(own):
+    """The panel's tear buttons, one pressed for a member's own rating: the same for
+    every member who gave the same number of tissues (kept per language and value; they
+    show nothing that changes but the templates)."""
+    pressed = own.tears if own else None
+    return cached_fragment(
+        "rating-choices",
+        [],
+        [pressed],
+        lambda: render_to_string(
+            "votes/_rating_choices.html", {"own": own, "choices": list(Tears)}
+        ),
+    )
+
+
 def rating_panel(request, work, own=UNREAD):
-    """The panel's context; a write view passes the rating it just wrote."""
-    stats = stats_for(work)
+    """The panel's context; a write view passes the rating it just wrote. The figures come
+    as kept HTML (rating_figures_html); the member's own rating, watchlist and forms are
+    read live."""
     user = request.user
     if own is UNREAD:
         own = None
         if user.is_authenticated:
-            own = Rating.objects.filter(member=user, work=work).only("tears", "rated_at").first()
+            mine = Rating.objects.filter(member_id=user.pk, work_id=work.pk)  # one at most
+            own = next(iter(mine.only("tears", "rated_at")[:1]), None)
     on_watchlist = (
-        user.is_authenticated and WatchlistEntry.objects.filter(member=user, work=work).exists()
+        user.is_authenticated
+        and WatchlistEntry.objects.filter(member_id=user.pk, work_id=work.pk).exists()
     )
     return {
         "undo": _undo_offer(request, work) if user.is_authenticated else None,
         "on_watchlist": on_watchlist,
         "work": work,
-        "stats": stats,
-        "bars": histogram_bars(stats),
-        "bar_width": HISTOGRAM_BAR_WIDTH,
+        "figures_html": rating_figures_html(work),
         "own": own,
-        "choices": list(Tears),
+        "choices_html": rating_choices_html(own),
         "user": user,
         "request": request,
         "csrf_token": get_token(request) if user.is_authenticated else None,

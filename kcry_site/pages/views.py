@@ -84,8 +84,15 @@ def welcome(request):
 
 @require_GET
 def work_page(request, slug):
-    # Credits and lists only show in the kept head fragment: fetched when it renders.
-    work = catalog.work_for_page(slug, related=False)
+    # Credits and lists only show in the kept head fragment: fetched when it renders. The
+    # work itself changes only with a staff edit, which bumps the site version: kept
+    # under it, a hit reads nothing.
+    work = cached_data(
+        "work-page-work",
+        [versions.SITE],
+        [slug],
+        lambda: catalog.work_for_page(slug, related=False),
+    )
     if work is None:
         raise Http404(_("There is no work “%(slug)s”.") % {"slug": slug[:80]})
     notes = catalog.content_notes_panel(work, request.user)
