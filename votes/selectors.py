@@ -13,6 +13,8 @@ from django.db.models.functions import Abs, TruncMonth
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from catalog.models import ListEntry
 from catalog.text import format_moment, moment_url
@@ -93,25 +95,10 @@ def rating_figures_html(work):
     )
 
 
-def rating_choices_html(own):
-    """The panel's tear buttons, one pressed for a member's own rating: the same for
-    every member who gave the same number of tissues (kept per language and value; they
-    show nothing that changes but the templates)."""
-    pressed = own.tears if own else None
-    return cached_fragment(
-        "rating-choices",
-        [],
-        [pressed],
-        lambda: render_to_string(
-            "votes/_rating_choices.html", {"own": own, "choices": list(Tears)}
-        ),
-    )
-
-
 def rating_panel(request, work, own=UNREAD):
-    """The panel's context; a write view passes the rating it just wrote. The figures come
-    as kept HTML (rating_figures_html); the member's own rating, watchlist and forms are
-    read live."""
+    """The context of votes/_work_rating.html; a write view passes the rating it just
+    wrote. The figures come as kept HTML (rating_figures_html); the member's own rating,
+    watchlist and forms are read live."""
     user = request.user
     if own is UNREAD:
         own = None
@@ -122,17 +109,71 @@ def rating_panel(request, work, own=UNREAD):
         user.is_authenticated
         and WatchlistEntry.objects.filter(member_id=user.pk, work_id=work.pk).exists()
     )
+    csrf_input = ""
+    if user.is_authenticated:
+        csrf_input = format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        )
     return {
         "undo": _undo_offer(request, work) if user.is_authenticated else None,
         "on_watchlist": on_watchlist,
         "work": work,
         "figures_html": rating_figures_html(work),
         "own": own,
-        "choices_html": rating_choices_html(own),
+        "rated_html": render_to_string("votes/_rated_on.html", {"own": own}) if own else "",
+        "choices": list(Tears),
         "user": user,
         "request": request,
-        "csrf_token": get_token(request) if user.is_authenticated else None,
+        "csrf_input": csrf_input,
     }
+
+
+# Stand-ins for the per-request parts of a kept rating panel (rating_panel_html). Escaped
+# text never contains "<!--", and a slug cannot, so nothing on the page can forge one.
+FIGURES_SLOT = "<!--kcry-rating-figures-->"
+CSRF_SLOT = "<!--kcry-csrf-->"
+RATED_SLOT = "<!--kcry-rated-->"
+
+
+def rating_panel_html(request, work):
+    """The rating panel's HTML for the work page.
+
+    Around the figures, the panel is the same for every member who gave the work the same
+    rating and has it on their watchlist or not (and for visitors on the same address):
+    kept per language and those few values, with stand-ins for the figures (kept under
+    the work's version), the member's CSRF token and the date they rated, filled in per
+    request. The page right after a rating without JavaScript ("Undo") is rendered whole.
+    """
+    context = rating_panel(request, work)
+    if context["undo"] is not None:
+        return mark_safe(render_to_string("votes/_work_rating.html", context))
+    user, own = context["user"], context["own"]
+    parts = [
+        work.slug,
+        user.is_authenticated,
+        own.tears if own else None,
+        bool(context["on_watchlist"]),
+        "" if user.is_authenticated else request.get_full_path(),
+    ]
+    shell = cached_fragment(
+        "rating-panel",
+        [],
+        parts,
+        lambda: render_to_string(
+            "votes/_work_rating.html",
+            context
+            | {
+                "figures_html": mark_safe(FIGURES_SLOT),
+                "csrf_input": mark_safe(CSRF_SLOT) if user.is_authenticated else "",
+                "rated_html": mark_safe(RATED_SLOT) if own else "",
+            },
+        ),
+    )
+    return mark_safe(
+        shell.replace(FIGURES_SLOT, context["figures_html"], 1)
+        .replace(CSRF_SLOT, context["csrf_input"])
+        .replace(RATED_SLOT, context["rated_html"], 1)
+    )
 
 
 def reaction_counts(editorial_list):

@@ -121,7 +121,7 @@ def work_page(request, slug):
         "lists_html": lists_html,
         "notes": notes,
         "share": catalog.work_share(work, image=reverse("votes:work-card", args=[work.slug])),
-        "rating": votes.rating_panel(request, work),
+        "rating_html": votes.rating_panel_html(request, work),
         "tears": votes.tear_panel(request, work),
         "player": player_for(work),
         "thread": comments.thread_panel(request, work),

@@ -124,3 +124,38 @@ def test_the_figures_follow_the_language(client, work):
     assert "average tissues out of 5" in english
     assert "평균 휴지 (5개 중)" in korean and "average tissues out of 5" not in korean
     assert "average tissues out of 5" in panel(client, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_the_watchlist_and_the_rating_date_are_each_members_own(work):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from votes.services import watchlist_toggle
+
+    keeps, drops = UserFactory(), UserFactory()
+    rate(keeps, work, 3)
+    rate(drops, work, 3)
+    Rating.objects.filter(member=drops).update(rated_at=timezone.now() - timedelta(days=400))
+    watchlist_toggle(member=keeps, work=work, add=True)
+    keeps_html = panel(member_client(keeps))
+    drops_html = panel(member_client(drops))
+    assert "Take it off my watchlist" in keeps_html and "still on your watchlist" in keeps_html
+    assert "Add to my watchlist" in drops_html and "Take it off" not in drops_html
+    for member, html in ((keeps, keeps_html), (drops, drops_html)):
+        rated_at = timezone.localtime(Rating.objects.get(member=member).rated_at)
+        assert f'<time datetime="{rated_at:%Y-%m-%dT%H:%M:%S}' in html
+        assert html.count('name="csrfmiddlewaretoken"') == 3  # rate, withdraw, watchlist
+        assert "<!--kcry-" not in html
+
+
+def test_the_page_after_a_rating_without_javascript_offers_undo_once(work):
+    member = UserFactory()
+    client = member_client(member)
+    rate(member, work, 2)
+    panel(client)  # the panel is kept for this rating
+    answer = client.post("/works/focus/rating/", {"tears": "4"})
+    assert answer.status_code == 302
+    html = panel(client)
+    assert "undo-form" in html and "back to 2" in html and pressed(html) == ["4"]
+    assert "undo-form" not in panel(client)
