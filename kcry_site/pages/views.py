@@ -109,18 +109,26 @@ def work_page(request, slug):
             "notes": notes,
             "credits_by_role": catalog.group_credits(work.credits.all()),
         }
+        share = catalog.work_share(work, image=reverse("votes:work-card", args=[work.slug]))
         return [
             render_to_string("pages/_work_head.html", context),
             render_to_string("pages/_work_lists.html", context),
+            # Share tags give full addresses: kept per site address (scheme and host).
+            render_to_string(
+                "pages/_work_meta.html", {"work": work, "share": share, "request": request}
+            ),
         ]
 
-    head_html, lists_html = cached_fragments("work-page", scopes, [guarded], render_shared)
+    site = request.build_absolute_uri("/")
+    head_html, lists_html, meta_html = cached_fragments(
+        "work-page", scopes, [guarded, site], render_shared
+    )
     context = {
         "work": work,
         "head_html": head_html,
         "lists_html": lists_html,
         "notes": notes,
-        "share": catalog.work_share(work, image=reverse("votes:work-card", args=[work.slug])),
+        "meta_html": meta_html,
         "rating_html": votes.rating_panel_html(request, work),
         "tears": votes.tear_panel(request, work),
         "player": player_for(work),
