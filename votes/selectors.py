@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Abs, TruncMonth
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -481,6 +482,8 @@ def tear_panel(request, work):
         "chart_html": chart,
         "member": member,
         "own_marks": marks,
+        # One address for every mark's "Remove" form, worked out once.
+        "remove_url": reverse("votes:tear-remove", args=[work.slug]) if marks else "",
         "request": request,
         "csrf_token": get_token(request) if member is not None else None,
     }
