@@ -68,9 +68,11 @@ def work_share(work, image=""):
     }
 
 
-def _work_notes(work):
-    """The notes as they stand for `work`, the same for every reader: (shown, proposable),
-    each note annotated with is_staff_set, yes, no, is_locked and is_carried."""
+def work_notes(work):
+    """The notes as they stand for `work`, the same for every reader (one query):
+    (shown, proposable), each note annotated with is_staff_set, yes, no, is_locked and
+    is_carried. The work page keeps it under the site's and the work's versions (a note
+    vote bumps both, a staff edit the site's)."""
     notes = list(ContentNote.objects.for_work(work))
     for note in notes:
         note.is_carried = note.is_staff_set or note.yes > note.no
@@ -85,7 +87,7 @@ def _work_notes(work):
     return shown, [note for note in notes if note not in shown]
 
 
-def content_notes_panel(work, member):
+def content_notes_panel(work, member, shared=None):
     """The work page's content notes.
 
     `shown`: notes staff set or members voted on, majority first (a staff-set note counts
@@ -93,15 +95,12 @@ def content_notes_panel(work, member):
     `proposable`: the rest of the fixed list, for a member to propose; `guarded`: carried
     notes the member chose never to see unfolded (the poster and video wait behind a card).
 
-    What is the same for everyone (the notes, their counts and order) is kept under the
-    site's and the work's versions: a note vote bumps both, a staff edit the site's. The
-    member's own bits are read live, and only when they can show: their votes on this
-    work (one small read, when some note has votes) and the notes they fold (fold_key,
-    when the work carries a note). A hit costs a visitor no query.
+    `shared` is what work_notes(work) returned (a page keeps it; read here when None).
+    The member's own bits are read live, and only when they can show: their votes on
+    this work (one small read, when some note has votes) and the notes they fold
+    (fold_key, when the work carries a note).
     """
-    shown, proposable = cached_data(
-        "work-notes", [versions.SITE, versions.work(work.slug)], [], lambda: _work_notes(work)
-    )
+    shown, proposable = shared if shared is not None else work_notes(work)
     carried = [note for note in shown if note.is_carried]
     signed_in = member is not None and member.is_authenticated
     votes = {}

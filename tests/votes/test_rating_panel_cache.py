@@ -159,3 +159,19 @@ def test_the_page_after_a_rating_without_javascript_offers_undo_once(work):
     html = panel(client)
     assert "undo-form" in html and "back to 2" in html and pressed(html) == ["4"]
     assert "undo-form" not in panel(client)
+
+
+def test_a_kept_panel_carries_each_works_addresses_and_each_visitors_way_back(work):
+    WorkFactory(slug="other")
+    member = UserFactory()
+    client = member_client(member)
+    panel(client)  # kept for members without a rating of this work
+    other = client.get("/works/other/").content.decode()
+    assert 'action="/works/other/rating/"' in other and "/works/focus/" not in other
+    visitor = Client()
+    panel(visitor)
+    html = visitor.get("/works/other/?from=list&x=1").content.decode()
+    html = html.split('id="tear-rating"', 1)[1].split("</section>", 1)[0]
+    assert 'action="/works/other/rating/later/"' in html
+    assert "?next=/works/other/%3Ffrom%3Dlist%26x%3D1" in html
+    assert "slot" not in html and "<!--kcry" not in html
