@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 
+from kcry_site.web import versions
+
 from . import services
 from .models import (
     ContentNote,
@@ -24,7 +26,11 @@ def set_field_action(name, field, value, *, description, done):
 
     @admin.action(description=description, permissions=["change"])
     def action(self, request, queryset):
-        count = queryset.update(**{field: value})
+        with transaction.atomic():
+            # update() sends no signal: bump the site version here, as a staff edit of one
+            # row does (kcry_site.receivers), so no kept page or fragment shows the old state.
+            versions.bump(versions.SITE)
+            count = queryset.update(**{field: value})
         self.message_user(request, f"{done} {count}.", messages.SUCCESS)
 
     action.__name__ = name

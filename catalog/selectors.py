@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from kcry_site.web import versions
 from kcry_site.web.fragments import cached_data
 
-from .models import ContentNote, Credit, ListEntry, NotePreference, Work
+from .models import ContentNote, Credit, ListEntry, NotePreference, NoteVote, Work
 
 
 def work_for_page(slug, *, related=True):
@@ -68,15 +68,12 @@ def work_share(work, image=""):
     }
 
 
-def content_notes_panel(work, member):
-    """The work page's content notes, from one query.
-
-    `shown`: notes staff set or members voted on, majority first (a staff-set note counts
-    as confirmed); `carried`: those the work carries (staff-set or more yes than no);
-    `proposable`: the rest of the fixed list, for a member to propose; `guarded`: carried
-    notes the member chose never to see unfolded (the poster and video wait behind a card).
-    """
-    notes = list(ContentNote.objects.for_work(work, member))
+def work_notes(work):
+    """The notes as they stand for `work`, the same for every reader (one query):
+    (shown, proposable), each note annotated with is_staff_set, yes, no, is_locked and
+    is_carried. The work page keeps it under the site's and the work's versions (a note
+    vote bumps both, a staff edit the site's)."""
+    notes = list(ContentNote.objects.for_work(work))
     for note in notes:
         note.is_carried = note.is_staff_set or note.yes > note.no
     shown = [note for note in notes if note.is_staff_set or note.is_locked or note.yes or note.no]
@@ -87,11 +84,42 @@ def content_notes_panel(work, member):
             note.name,
         )
     )
+    return shown, [note for note in notes if note not in shown]
+
+
+def content_notes_panel(work, member, shared=None):
+    """The work page's content notes.
+
+    `shown`: notes staff set or members voted on, majority first (a staff-set note counts
+    as confirmed); `carried`: those the work carries (staff-set or more yes than no);
+    `proposable`: the rest of the fixed list, for a member to propose; `guarded`: carried
+    notes the member chose never to see unfolded (the poster and video wait behind a card).
+
+    `shared` is what work_notes(work) returned (a page keeps it; read here when None).
+    The member's own bits are read live, and only when they can show: their votes on
+    this work (one small read, when some note has votes) and the notes they fold
+    (fold_key, when the work carries a note).
+    """
+    shown, proposable = shared if shared is not None else work_notes(work)
     carried = [note for note in shown if note.is_carried]
+    signed_in = member is not None and member.is_authenticated
+    votes = {}
+    if signed_in and any(note.yes or note.no for note in shown):
+        votes = dict(
+            NoteVote.objects.filter(member_id=member.pk, work_note__work_id=work.pk).values_list(
+                "work_note__note_id", "present"
+            )
+        )
+    avoided = set()
+    if signed_in and carried:
+        avoided = {int(pk) for pk in fold_key(member).split(",") if pk}
+    for note in shown:
+        note.my_vote = votes.get(note.pk)
+        note.is_avoided = note.pk in avoided
     return {
         "shown": shown,
         "carried": carried,
-        "proposable": [note for note in notes if note not in shown],
+        "proposable": proposable,
         "guarded": [note for note in carried if note.is_avoided],
     }
 

@@ -3,16 +3,24 @@
 Each returns data (no HTML); the site's pages (kcry_site/pages) and votes' own views
 compose them."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Abs, TruncMonth
+from django.dispatch import receiver
 from django.middleware.csrf import get_token
+from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from catalog.models import ListEntry
 from catalog.text import format_moment, moment_url
@@ -78,30 +86,118 @@ def _undo_offer(request, work):
     return {"previous": offer.get("previous")}
 
 
-def rating_panel(request, work, own=UNREAD):
-    """The panel's context; a write view passes the rating it just wrote."""
+def rating_figures_html(work):
+    """The panel's figures and histogram (votes/_work_rating_figures.html), the same for
+    everyone: the work page keeps them under the site's and the work's versions (a rating
+    or its withdrawal bumps both, a staff removal the site's)."""
     stats = stats_for(work)
+    context = {"stats": stats, "bars": histogram_bars(stats), "bar_width": HISTOGRAM_BAR_WIDTH}
+    return render_to_string("votes/_work_rating_figures.html", context)
+
+
+def rating_panel(request, work, own=UNREAD, figures_html=None):
+    """The context of votes/_work_rating.html; a write view passes the rating it just
+    wrote, a page the figures it kept (rendered here when None). The member's own rating,
+    watchlist and forms are read live."""
     user = request.user
     if own is UNREAD:
         own = None
         if user.is_authenticated:
-            own = Rating.objects.filter(member=user, work=work).only("tears", "rated_at").first()
+            mine = Rating.objects.filter(member_id=user.pk, work_id=work.pk)  # one at most
+            own = next(iter(mine.only("tears", "rated_at")[:1]), None)
     on_watchlist = (
-        user.is_authenticated and WatchlistEntry.objects.filter(member=user, work=work).exists()
+        user.is_authenticated
+        and WatchlistEntry.objects.filter(member_id=user.pk, work_id=work.pk).exists()
     )
+    csrf_input = ""
+    if user.is_authenticated:
+        csrf_input = format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        )
     return {
         "undo": _undo_offer(request, work) if user.is_authenticated else None,
         "on_watchlist": on_watchlist,
         "work": work,
-        "stats": stats,
-        "bars": histogram_bars(stats),
-        "bar_width": HISTOGRAM_BAR_WIDTH,
+        "figures_html": mark_safe(figures_html or rating_figures_html(work)),
         "own": own,
+        "rated_html": render_to_string("votes/_rated_on.html", {"own": own}) if own else "",
         "choices": list(Tears),
         "user": user,
-        "request": request,
-        "csrf_token": get_token(request) if user.is_authenticated else None,
+        "login_next": "" if user.is_authenticated else urlencode(request.get_full_path()),
+        "csrf_input": csrf_input,
     }
+
+
+# Stand-ins for the per-request parts of a kept rating panel (rating_panel_html). Escaped
+# text never contains "<!--"; the slug and the address stand-ins are no work's slug and
+# no translation's words, and each is replaced before anything of the request goes in.
+FIGURES_SLOT = "<!--kcry-rating-figures-->"
+CSRF_SLOT = "<!--kcry-csrf-->"
+RATED_SLOT = "<!--kcry-rated-->"
+SLUG_SLOT = "kcry-work-slot-0"
+NEXT_SLOT = "kcry-next-slot-0"
+SLOTS = re.compile(
+    "|".join(
+        re.escape(slot) for slot in (FIGURES_SLOT, CSRF_SLOT, RATED_SLOT, SLUG_SLOT, NEXT_SLOT)
+    )
+)
+
+# Kept rating panels by (language, script prefix, signed in, own tears, on watchlist):
+# a few dozen at most. They depend only on the templates, translations and URLs, which
+# change with a deploy (a new process), so they stay in this process's memory: no cache
+# round trip, nothing lost when the shared cache is down.
+_PANELS = {}
+
+
+@receiver(setting_changed)
+def _forget_panels(**kwargs):
+    _PANELS.clear()
+
+
+def rating_panel_html(request, work, figures_html=None):
+    """The rating panel's HTML for the work page.
+
+    Around the figures the panel is the same for every member who gave the same rating
+    and has the work on their watchlist or not, and for every visitor: kept once per
+    language and those few values, with stand-ins for the figures, the work's addresses,
+    the member's CSRF token and rating date, and a visitor's way back after logging in,
+    filled in per request. The page right after a rating without JavaScript ("Undo") is
+    rendered whole.
+    """
+    context = rating_panel(request, work, figures_html=figures_html)
+    if context["undo"] is not None:
+        return mark_safe(render_to_string("votes/_work_rating.html", context))
+    user, own = context["user"], context["own"]
+    key = (
+        get_language(),
+        get_script_prefix(),
+        user.is_authenticated,
+        own.tears if own else None,
+        bool(context["on_watchlist"]),
+    )
+    shell = _PANELS.get(key)
+    if shell is None:
+        shell = _PANELS[key] = render_to_string(
+            "votes/_work_rating.html",
+            context
+            | {
+                "work": {"slug": SLUG_SLOT},
+                "figures_html": mark_safe(FIGURES_SLOT),
+                "csrf_input": mark_safe(CSRF_SLOT) if user.is_authenticated else "",
+                "rated_html": mark_safe(RATED_SLOT) if own else "",
+                "login_next": NEXT_SLOT,
+            },
+        )
+    # One pass, so nothing filled in is read again for a stand-in.
+    values = {
+        SLUG_SLOT: work.slug,
+        NEXT_SLOT: escape(context["login_next"]),
+        CSRF_SLOT: context["csrf_input"],
+        RATED_SLOT: context["rated_html"],
+        FIGURES_SLOT: context["figures_html"],
+    }
+    html = SLOTS.sub(lambda found: values[found.group(0)], shell)
+    return mark_safe(html)
 
 
 def reaction_counts(editorial_list):
@@ -409,6 +505,8 @@ def tear_panel(request, work):
         "chart_html": chart,
         "member": member,
         "own_marks": marks,
+        # One address for every mark's "Remove" form, worked out once.
+        "remove_url": reverse("votes:tear-remove", args=[work.slug]) if marks else "",
         "request": request,
         "csrf_token": get_token(request) if member is not None else None,
     }

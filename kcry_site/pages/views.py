@@ -1,6 +1,8 @@
 """The pages that show several apps at once. Each view names its selectors, so a page
 reads in one hop: URL (kcry_site/urls.py) → view (here) → selectors (each app)."""
 
+import copy
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -21,7 +23,7 @@ from comments import selectors as comments
 from kcry_site.accounts.models import Follow
 from kcry_site.web import versions
 from kcry_site.web.decorators import members_only
-from kcry_site.web.fragments import cached_data, cached_fragment, cached_fragments
+from kcry_site.web.fragments import cached_data, cached_fragment
 from kcry_site.web.pagination import paginate, requested_page, strict_page
 from votes import selectors as votes
 from votes.models import Tears
@@ -84,37 +86,53 @@ def welcome(request):
 
 @require_GET
 def work_page(request, slug):
-    # Credits and lists only show in the kept head fragment: fetched when it renders.
-    work = catalog.work_for_page(slug, related=False)
-    if work is None:
-        raise Http404(_("There is no work “%(slug)s”.") % {"slug": slug[:80]})
-    notes = catalog.content_notes_panel(work, request.user)
-    # The head (poster, facts, credits) and the editors' lists are the same for every
-    # viewer but for a folded poster: fragments under the work's and the site's versions
-    # (a catalog edit, a rating, a list edit bumps one), rendered again at once.
-    scopes = [versions.SITE, versions.work(work.slug)]
-    guarded = bool(notes["guarded"])
+    # What is the same for every reader is read and rendered once and kept as one entry
+    # under the site's and the work's versions (a catalog edit, a rating, a note vote, a
+    # list edit bumps one): the work, its content notes with their counts, the head
+    # (poster, facts, credits; a second copy with the poster folded when the work carries
+    # a note), the editors' lists, the share tags (per site address) and the rating
+    # figures. One cache round trip on a hit; the member's own bits are read live.
+    site = request.build_absolute_uri("/")
 
-    def render_shared():
-        catalog.work_related(work)
-        context = {
+    def read_shared():
+        work = catalog.work_for_page(slug, related=False)
+        if work is None:
+            return None
+        notes = catalog.work_notes(work)
+        # Credits and lists only show in the head and lists: fetched on a copy, so the
+        # kept work stays small.
+        shown = catalog.work_related(copy.copy(work))
+        context = {"work": shown, "credits_by_role": catalog.group_credits(shown.credits.all())}
+        heads = {False: render_to_string("pages/_work_head.html", context)}
+        if any(note.is_carried for note in notes[0]):
+            heads[True] = render_to_string(
+                "pages/_work_head.html", context | {"notes": {"guarded": True}}
+            )
+        share = catalog.work_share(work, image=reverse("votes:work-card", args=[work.slug]))
+        return {
             "work": work,
             "notes": notes,
-            "credits_by_role": catalog.group_credits(work.credits.all()),
+            "heads": heads,
+            "lists": render_to_string("pages/_work_lists.html", context),
+            "meta": render_to_string(
+                "pages/_work_meta.html", {"work": work, "share": share, "request": request}
+            ),
+            "figures": votes.rating_figures_html(work),
         }
-        return [
-            render_to_string("pages/_work_head.html", context),
-            render_to_string("pages/_work_lists.html", context),
-        ]
 
-    head_html, lists_html = cached_fragments("work-page", scopes, [guarded], render_shared)
+    scopes = [versions.SITE, versions.work(slug)]
+    shared = cached_data("work-page", scopes, [site], read_shared)
+    if shared is None:
+        raise Http404(_("There is no work “%(slug)s”.") % {"slug": slug[:80]})
+    work = shared["work"]
+    notes = catalog.content_notes_panel(work, request.user, shared=shared["notes"])
     context = {
         "work": work,
-        "head_html": head_html,
-        "lists_html": lists_html,
+        "head_html": mark_safe(shared["heads"][bool(notes["guarded"])]),
+        "lists_html": mark_safe(shared["lists"]),
         "notes": notes,
-        "share": catalog.work_share(work, image=reverse("votes:work-card", args=[work.slug])),
-        "rating": votes.rating_panel(request, work),
+        "meta_html": mark_safe(shared["meta"]),
+        "rating_html": votes.rating_panel_html(request, work, figures_html=shared["figures"]),
         "tears": votes.tear_panel(request, work),
         "player": player_for(work),
         "thread": comments.thread_panel(request, work),

@@ -88,6 +88,23 @@ def test_staff_unpublish_in_bulk_hides_works_from_the_site(staff_client, client)
     assert client.get(works[0].get_absolute_url()).status_code == 200
 
 
+def test_a_bulk_unpublish_reaches_the_pages_members_see_from_kept_fragments(staff_client):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    work = WorkFactory(title="Vanishing Tearjerker")
+    member = Client()
+    member.force_login(UserFactory())
+    assert "Vanishing Tearjerker" in member.get("/works/").content.decode()
+    staff_client.post(
+        reverse("admin:catalog_work_changelist"),
+        {"action": "unpublish", "_selected_action": [work.pk]},
+    )
+    # The works index is a fragment kept under the site version: the action must bump it.
+    assert "Vanishing Tearjerker" not in member.get("/works/").content.decode()
+
+
 def test_staff_reorder_and_rerank_list_entries(staff_client, client, founding_lists):
     editorial_list = EditorialList.objects.get(slug="korean-movies-in-tears")
     change_url = reverse("admin:catalog_editoriallist_change", args=[editorial_list.pk])

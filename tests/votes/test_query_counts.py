@@ -111,6 +111,16 @@ def test_work_page_adds_at_most_three_queries_for_the_rating_panel(
     # The tear map: its stored buckets, and the member's own marks.
     assert len(votes_queries) == 5
     assert not any('FROM "votes_rating"' in q["sql"] and "COUNT" in q["sql"] for q in votes_queries)
+    # Once kept, the figures come from the cache: only the member's own two reads remain.
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/works/focus/")
+    rating_queries = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "votes_" in q["sql"] and '"votes_tear' not in q["sql"]
+    ]
+    assert len(rating_queries) == 2, rating_queries
+    assert not any("votes_workstats" in sql for sql in rating_queries)
 
 
 def rating_post_queries(client, tears):
