@@ -24,13 +24,9 @@ from datetime import UTC, datetime
 from heapq import merge
 from itertools import islice
 
-from django.contrib.auth import get_user_model
-from django.db.models import DateTimeField, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
-
-from comments.models import Comment
-from kcry_site.accounts.models import Follow
-from votes.models import ListReaction, Rating
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 
 @dataclass
@@ -38,143 +34,164 @@ class Activity:
     kind: str  # "rating", "comment" or "reaction"
     at: datetime
     member: str  # the username of who did it
-    row: dict  # the source's `fields` and "pk" (values(): no model instances to build)
+    row: dict  # the columns the page shows, by the names kcry_site/inbox/rows.py reads
 
 
 @dataclass(frozen=True)
 class Source:
-    kind: str
-    model: type
-    member: str  # the field naming who did it
-    time: str  # the field the feed orders by
-    visible: Q  # the rows anyone may see in a feed
-    fields: tuple  # what the page shows (read with values())
+    """One kind of activity, as SQL: the row is `s` in `tables` (with what the page shows
+    and what `visible` needs joined), `columns` what the page shows (the acting member
+    joined as `u`), `visible` the rows anyone may see in a feed."""
 
+    kind: str
+    time: str  # the column the feed orders by, as s.<time>
+    member: str  # the column naming who did it, as s.<member>
+    columns: str
+    tables: str
+    visible: str
+
+    def select(self, *, before, floor):
+        """The newest `limit` visible rows by followed members at or after the floor
+        (`floor`: SQL for it), older than the cursor when there is one."""
+        older = f"AND s.{self.time} < %(before)s" if before else ""
+        return (
+            f"SELECT {self.columns} FROM {self.tables} "
+            f"JOIN accounts_user u ON u.id = s.{self.member} "
+            f"WHERE s.{self.member} IN ({FOLLOWED}) AND {self.visible} "
+            f"AND s.{self.time} >= {floor} {older} "
+            f"ORDER BY s.{self.time} DESC, s.id DESC LIMIT %(limit)s"
+        )
+
+    def floor(self, *, before):
+        """SQL for the `limit`-th newest of the followed members' newest visible rows
+        older than the cursor (the earliest time when fewer than `limit` have one): each
+        followed member's newest is one step down the source's (member, time) index."""
+        older = f"AND s.{self.time} < %(before)s" if before else ""
+        newest = (
+            f"SELECT s.{self.time} FROM {self.tables} "
+            f"WHERE s.{self.member} = f.followed_id AND {self.visible} {older} "
+            f"ORDER BY s.{self.time} DESC LIMIT 1"
+        )
+        return (
+            f"COALESCE((SELECT heads.head FROM (SELECT ({newest}) AS head {FOLLOWS}) heads "
+            "ORDER BY heads.head DESC NULLS LAST LIMIT 1 OFFSET %(skip)s), %(earliest)s)"
+        )
+
+
+# The follows whose followed member's activity may be shown (active, diary not private).
+FOLLOWS = (
+    "FROM accounts_follow f JOIN accounts_user fu ON fu.id = f.followed_id "
+    "WHERE f.follower_id = %(member)s AND fu.is_active AND NOT fu.diary_is_private"
+)
+FOLLOWED = f"SELECT f.followed_id {FOLLOWS}"
 
 SOURCES = [
     Source(
         "rating",
-        Rating,
-        "member",
-        "rated_at",
-        Q(work__is_published=True),
-        ("rated_at", "tears", "member__username", "work__title", "work__slug"),
+        time="rated_at",
+        member="member_id",
+        columns=(
+            's.id AS "pk", s.rated_at AS "rated_at", s.tears AS "tears", '
+            'u.username AS "member__username", w.title AS "work__title", w.slug AS "work__slug"'
+        ),
+        tables="votes_rating s JOIN catalog_work w ON w.id = s.work_id",
+        visible="w.is_published",
     ),
     Source(
         "comment",
-        Comment,
-        "author",
-        "created",
-        Q(is_public=True, is_removed=False)
-        & (Q(work__is_published=True) | Q(editorial_list__is_published=True)),
-        (
-            "created",
-            "body",
-            "is_spoiler",
-            "author__username",
-            "work_id",
-            "work__title",
-            "editorial_list__title",
+        time="created",
+        member="author_id",
+        columns=(
+            's.id AS "pk", s.created AS "created", s.body AS "body", '
+            's.is_spoiler AS "is_spoiler", u.username AS "author__username", '
+            's.work_id AS "work_id", w.title AS "work__title", l.title AS "editorial_list__title"'
+        ),
+        tables=(
+            "comments_comment s LEFT JOIN catalog_work w ON w.id = s.work_id "
+            "LEFT JOIN catalog_editoriallist l ON l.id = s.editorial_list_id"
+        ),
+        # As Comment.objects.visible(), on a published work or list.
+        visible=(
+            "s.is_public AND NOT s.is_removed "
+            "AND (w.is_published IS TRUE OR l.is_published IS TRUE)"
         ),
     ),
     Source(
         "reaction",
-        ListReaction,
-        "member",
-        "created",
-        Q(editorial_list__is_published=True),
-        (
-            "created",
-            "reaction",
-            "member__username",
-            "editorial_list__title",
-            "editorial_list__slug",
+        time="created",
+        member="member_id",
+        columns=(
+            's.id AS "pk", s.created AS "created", s.reaction AS "reaction", '
+            'u.username AS "member__username", l.title AS "editorial_list__title", '
+            'l.slug AS "editorial_list__slug"'
         ),
+        tables="votes_listreaction s JOIN catalog_editoriallist l ON l.id = s.editorial_list_id",
+        visible="l.is_published",
     ),
 ]
-
 
 # Older than any row: the floor when too few followed members have one.
 EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 
 
-def followed(member):
-    """The follows of `member` whose followed member's activity may be shown."""
-    return Follow.objects.filter(
-        follower=member, followed__is_active=True, followed__diary_is_private=False
-    )
+def _read(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def followed_ids(member):
-    """A subquery of the members `member` follows whose activity may be shown."""
-    return followed(member).values("followed_id")
-
-
-def _older(source, before):
-    return Q(**{f"{source.time}__lt": before}) if before is not None else Q()
-
-
-def _floor(member, source, before, limit):
-    """A subquery: the `limit`-th newest of the followed members' newest visible rows of
-    `source` older than `before` (NULL when fewer than `limit` have one)."""
-    newest = (
-        source.model.objects.filter(
-            source.visible,
-            _older(source, before),
-            **{f"{source.member}_id": OuterRef("followed_id")},
-        )
-        .order_by(f"-{source.time}")
-        .values(source.time)[:1]
-    )
-    heads = (
-        followed(member)
-        .annotate(head=Subquery(newest, output_field=DateTimeField()))
-        .order_by(F("head").desc(nulls_last=True))
-        .values("head")[limit - 1 : limit]
-    )
-    return Coalesce(Subquery(heads), Value(EARLIEST), output_field=DateTimeField())
-
-
-def _activities(source, rows):
-    member = f"{source.member}__username"
-    for row in rows:
-        yield Activity(source.kind, row[source.time], row[member], row)
+def _time(value):
+    """A time as the database hands it back, made aware (SQLite's are naive UTC, and
+    text where the column is computed, as the floor is)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value, UTC)
+    return value
 
 
 def activity_page(member, *, before=None, per_page=20):
-    """(activities, next_before): one page older than `before` (a datetime or None)."""
+    """(activities, next_before): one page older than `before` (a datetime or None).
+
+    The reads are written in SQL (the same on SQLite and PostgreSQL): built by the ORM,
+    their nested subqueries cost more to compose than to run.
+    """
     limit = per_page + 1
-    ids = followed_ids(member)
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {
+        "member": member.pk,
+        "before": adapt(before),
+        "limit": limit,
+        "skip": limit - 1,
+        "earliest": adapt(EARLIEST),
+    }
+    ratings = SOURCES[0]
     # The ratings' floor as a value of its own: PostgreSQL plans the read from it with
     # its value known (a subquery's is not, and it then reads all the followed rows).
-    rating_floor = (
-        get_user_model()
-        .objects.filter(pk=member.pk)
-        .values_list(_floor(member, SOURCES[0], before, limit), flat=True)
-        .get()
-    )
+    floor_sql = ratings.floor(before=before)
+    (found,) = _read(f"SELECT {floor_sql} AS floor", params)
+    rating_floor = _time(found["floor"])
     merged = []
     for source in SOURCES:
-        if source is SOURCES[0]:
-            floor = rating_floor
+        if source is ratings:
+            floor, floor_sql = rating_floor, "%(floor)s"
         elif len(merged) == limit:
             # `limit` activities in hand: the page is at or after the last of them.
-            floor = merged[-1].at
+            floor, floor_sql = merged[-1].at, "%(floor)s"
         else:
-            floor = _floor(member, source, before, limit)
-        rows = (
-            source.model.objects.filter(
-                source.visible,
-                _older(source, before),
-                **{f"{source.time}__gte": floor, f"{source.member}__in": ids},
-            )
-            .order_by(f"-{source.time}", "-pk")
-            .values("pk", *source.fields)[:limit]
+            floor, floor_sql = None, source.floor(before=before)
+        rows = _read(
+            source.select(before=before, floor=floor_sql), {**params, "floor": adapt(floor)}
         )
-        merged = list(
-            islice(
-                merge(merged, _activities(source, rows), key=lambda a: a.at, reverse=True), limit
-            )
+        activities = (
+            Activity(source.kind, _time(row[source.time]), _username(source, row), row)
+            for row in rows
         )
+        merged = list(islice(merge(merged, activities, key=lambda a: a.at, reverse=True), limit))
     page, more = merged[:per_page], len(merged) > per_page
     return page, (page[-1].at if more and page else None)
+
+
+def _username(source, row):
+    return row["author__username" if source.kind == "comment" else "member__username"]

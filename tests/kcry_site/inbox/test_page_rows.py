@@ -15,6 +15,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from comments.models import Comment
 from kcry_site.accounts.models import Follow
 from kcry_site.inbox import feed
 from kcry_site.inbox.models import Notification
@@ -158,7 +159,7 @@ def test_every_feed_row_says_what_the_old_row_template_said(client, settings, la
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     page = client.get(reverse("inbox:feed")).content.decode()
     activities, _ = feed.activity_page(me, per_page=settings.KCRY_FEED_PER_PAGE)
-    models = {"rating": Rating, "comment": feed.Comment, "reaction": ListReaction}
+    models = {"rating": Rating, "comment": Comment, "reaction": ListReaction}
     template = Template(OLD_FEED_ROW)
     expected = []
     with translation.override(language):
