@@ -22,6 +22,8 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from kcry_site.web import versions
+
 from .models import (
     ListReaction,
     ListReactionCounts,
@@ -73,6 +75,9 @@ def refresh_scores() -> RankingBaseline:
         defaults={"mean": mean, "weight": weight, "ratings": count, "computed_at": timezone.now()},
     )
     WorkStats.objects.update(score=score_expression(mean=mean, weight=weight))
+    # Every score moved (and a recount's fixed figures with them): kept pages showing
+    # them are stale.
+    versions.bump(versions.SITE)
     return baseline
 
 

@@ -204,3 +204,19 @@ def test_a_bad_ranking_page_number_is_a_400_in_people_s_words(client, query):
     response = client.get(f"/rankings/?{query}")
     assert response.status_code == 400
     assert "pages are numbered from 1." in response.content.decode()
+
+
+def test_a_score_refresh_shows_on_kept_rankings_at_once(client, settings):
+    """refresh_scores rewrites every score with a new C: the kept ranking rows and the
+    explanation's C follow at once, not after KCRY_FRAGMENT_CACHE_SECONDS."""
+    settings.KCRY_RANKING_MIN_RATINGS = 10
+    WorkStats.objects.all().delete()
+    rate(UserFactory(), WorkFactory(title="Only Work"), 5)
+    refresh_scores()
+    client.force_login(UserFactory())
+    before = client.get("/rankings/").content.decode()
+    assert "C = 5.00 tissues" in before
+    WorkStats.objects.update(total=1)  # as a recount's fix changes the stored figures
+    refresh_scores()
+    after = client.get("/rankings/").content.decode()
+    assert "C = 1.00 tissues" in after
