@@ -19,7 +19,7 @@ class Row:
     label: str
     who: str  # ANONYMOUS, MISS or MEMBER; the bare view's rows: ANYONE and MEMBER
     figures: dict  # from serve.wrk
-    queries: int
+    queries: tuple  # (with an empty cache, with the page's fragments kept); a write: (n,)
     in_process_ms: float | None = None  # median of one request through the test Client
 
 
@@ -43,7 +43,8 @@ def _fmt(row, baselines):
     in_process = "–" if row.in_process_ms is None else f"{row.in_process_ms:.1f}"
     return (
         f"| {row.label} | {row.who} | {f['rps']:,.0f} | {f['p50_ms']:.1f} "
-        f"| {f['p95_ms']:.1f} | {row.queries} | {_ratio(f['rps'], baseline.figures['rps'])} "
+        f"| {f['p95_ms']:.1f} | {' / '.join(map(str, row.queries))} "
+        f"| {_ratio(f['rps'], baseline.figures['rps'])} "
         f"| {in_process} | {_ratio(baseline.in_process_ms, row.in_process_ms)} "
         f"| {f['errors']} |"
     )
@@ -67,11 +68,12 @@ def write_report(path: Path, *, machine, counts, rows, scale, small_ratings, rat
         f"follows {counts.get('follows', 0):,} others and has "
         f"{counts.get('notifications', 0):,} inbox entries; the tear-map work has "
         f"{counts.get('tear_marks', 0):,} marks.",
-        f"- Who: {ANONYMOUS} (page cache on, as deployed), {MISS} (page cache off, every "
-        f"request renders), {MEMBER} (logged in, one session; members are never served "
-        "from the page cache).",
+        f"- Who: {ANONYMOUS} (page cache on, as deployed), {MISS} (page cache off: every "
+        f"request renders the page, from its kept fragments), {MEMBER} (logged in, one "
+        "session; members are never served from the page cache).",
         "- Queries: SQL queries of one request, counted in-process on the same database "
-        "(a cache miss). × bare: requests/s over the bare view's in the same run (a member's "
+        "(page cache off): with an empty cache / with the page's fragments kept (a rating "
+        "POST: once). × bare: requests/s over the bare view's in the same run (a member's "
         "request over the bare view requested by the same member, which reads their session "
         "and member row as every page must). In-process: median time of one request through "
         "Django's whole stack with the test Client in the benchmark's own process (no HTTP "

@@ -54,10 +54,14 @@ class Source:
         """The newest `limit` visible rows by followed members at or after the floor
         (`floor`: SQL for it), older than the cursor when there is one."""
         older = f"AND s.{self.time} < %(before)s" if before else ""
+        # Joined through the follow (one per pair): `u` is the followed member, read
+        # by key for the 500 followed rather than matched against every member.
         return (
             f"SELECT {self.columns} FROM {self.tables} "
-            f"JOIN accounts_user u ON u.id = s.{self.member} "
-            f"WHERE s.{self.member} IN ({FOLLOWED}) AND {self.visible} "
+            f"JOIN accounts_follow f ON f.followed_id = s.{self.member} "
+            "AND f.follower_id = %(member)s "
+            "JOIN accounts_user u ON u.id = f.followed_id "
+            f"WHERE u.is_active AND NOT u.diary_is_private AND {self.visible} "
             f"AND s.{self.time} >= {floor} {older} "
             f"ORDER BY s.{self.time} DESC, s.id DESC LIMIT %(limit)s"
         )
@@ -83,7 +87,6 @@ FOLLOWS = (
     "FROM accounts_follow f JOIN accounts_user fu ON fu.id = f.followed_id "
     "WHERE f.follower_id = %(member)s AND fu.is_active AND NOT fu.diary_is_private"
 )
-FOLLOWED = f"SELECT f.followed_id {FOLLOWS}"
 
 SOURCES = [
     Source(
