@@ -7,8 +7,8 @@ from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.core.cache import cache
 from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
