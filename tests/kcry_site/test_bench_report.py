@@ -83,8 +83,7 @@ def test_each_page_has_a_line_per_visitor_with_both_ratios_to_the_bare_view(tmp_
     assert "| /inbox/ | member | 60 | 200.0 | 300.0 | 5 / 5 | 0.10 | 20.0 | 0.050 | 0 |" in text
     assert (
         "| /feed/ (following 500) | member | 25 | 500.0 | 700.0 | 7 / 7 | 0.042 | 62.5 "
-        "| 0.016 | 0 |"
-        in (text)
+        "| 0.016 | 0 |" in (text)
     )
     assert (
         "| bare Django view (baseline) | anyone | 1,000 | 5.0 | 9.0 | 0 / 0 | 1.00 | 0.5 | 1.00 |"
