@@ -230,19 +230,6 @@ def test_community_table_follows_the_list_ranked_first_then_mentions(client):
     assert [row["work"].title for row in rows] == ["First", "Second", "Third", "Mention"]
 
 
-def test_community_table_cells_do_not_break_words():
-    """The site's body text may break anywhere (long titles on narrow screens), but the
-    table's cells must not: "honourable mention" and "Community" broke mid-word at 375 px.
-    The table scrolls sideways in its wrapper instead."""
-    import re
-    from pathlib import Path
-
-    css = (Path(__file__).parents[2] / "kcry_site/static/kcry/kcry.css").read_text()
-    rule = re.search(r"\.rank-compare th, \.rank-compare td \{([^}]*)\}", css).group(1)
-    assert "overflow-wrap: normal" in rule and "word-break: normal" in rule
-    assert ".table-scroll { overflow-x: auto; }" in css
-
-
 def test_work_panel_leads_with_what_members_gave_not_the_ranking_score(client, settings):
     """ "You and I", rated once with 1 – Misty, showed "3.50 community score": the
     panel now leads with the average tissues and how many ratings; the weighted score
