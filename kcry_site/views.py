@@ -6,10 +6,12 @@ Accept header prefers it, the error page otherwise.
 
 import logging
 import re
+import sys
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
-from django.http import HttpResponse, HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.static import serve
@@ -107,10 +109,34 @@ def permission_denied(request, exception=None):
     return error_answer(request, 403, _("You cannot do that."))
 
 
+# Retry-After, in seconds, when the database cannot be reached: long enough for a
+# restart or a failover, short enough that a member's retry finds it back.
+DATABASE_RETRY_SECONDS = 5
+
+
 def server_error(request):
-    message = _("Something went wrong on our side. Please try again.")
+    """The answer to an exception nothing else handled: 503 with Retry-After when the
+    database could not be reached or answered with an operational failure (stopped,
+    restarting, locked too long), 500 for anything else.
+
+    Django calls this from inside its exception handler, so the exception being handled
+    is the one that failed the request; Django logs it either way.
+    """
+    failure = sys.exc_info()[1]
+    if isinstance(failure, (OperationalError, InterfaceError)):
+        status = 503
+        message = _("kcry cannot reach its database just now. Please try again in a few seconds.")
+    else:
+        status = 500
+        message = _("Something went wrong on our side. Please try again.")
     if wants_json(request):
-        return json_answer({"error": message}, status=500)
-    # No request context here: the failure may be the database that the
-    # user and session context processors would query.
-    return HttpResponseServerError(loader.render_to_string("500.html", {"message": message}))
+        response = json_answer({"error": message}, status=status)
+    else:
+        # No request context here: the failure may be the database that the
+        # user and session context processors would query.
+        response = HttpResponse(
+            loader.render_to_string("500.html", {"message": message}), status=status
+        )
+    if status == 503:
+        response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+    return response
