@@ -9,23 +9,20 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import setting_changed
 from django.db.models import Avg, Count, F, Q, Sum
 from django.db.models.functions import Abs, TruncMonth
-from django.dispatch import receiver
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from catalog.models import ListEntry
 from catalog.text import format_moment, moment_url
 from kcry_site.web import versions
-from kcry_site.web.fragments import cached_fragment
+from kcry_site.web.fragments import cached_fragment, kept_in_process
 
 from .models import (
     ListReaction,
@@ -142,17 +139,6 @@ SLOTS = re.compile(
     )
 )
 
-# Kept rating panels by (language, script prefix, signed in, own tears, on watchlist):
-# a few dozen at most. They depend only on the templates, translations and URLs, which
-# change with a deploy (a new process), so they stay in this process's memory: no cache
-# round trip, nothing lost when the shared cache is down.
-_PANELS = {}
-
-
-@receiver(setting_changed)
-def _forget_panels(**kwargs):
-    _PANELS.clear()
-
 
 def rating_panel_html(request, work, figures_html=None):
     """The rating panel's HTML for the work page.
@@ -168,16 +154,16 @@ def rating_panel_html(request, work, figures_html=None):
     if context["undo"] is not None:
         return mark_safe(render_to_string("votes/_work_rating.html", context))
     user, own = context["user"], context["own"]
+    # Kept in process memory per language and these few values: a few dozen at most.
     key = (
-        get_language(),
-        get_script_prefix(),
+        "rating-panel",
         user.is_authenticated,
         own.tears if own else None,
         bool(context["on_watchlist"]),
     )
-    shell = _PANELS.get(key)
-    if shell is None:
-        shell = _PANELS[key] = render_to_string(
+    shell = kept_in_process(
+        key,
+        lambda: render_to_string(
             "votes/_work_rating.html",
             context
             | {
@@ -187,7 +173,8 @@ def rating_panel_html(request, work, figures_html=None):
                 "rated_html": mark_safe(RATED_SLOT) if own else "",
                 "login_next": NEXT_SLOT,
             },
-        )
+        ),
+    )
     # One pass, so nothing filled in is read again for a stand-in.
     values = {
         SLUG_SLOT: work.slug,

@@ -95,7 +95,7 @@ SOURCES = [
         member="member_id",
         columns=(
             's.id AS "pk", s.rated_at AS "rated_at", s.tears AS "tears", '
-            'u.username AS "member__username", w.title AS "work__title", w.slug AS "work__slug"'
+            'u.username AS "username", w.title AS "work__title", w.slug AS "work__slug"'
         ),
         tables="votes_rating s JOIN catalog_work w ON w.id = s.work_id",
         visible="w.is_published",
@@ -106,7 +106,7 @@ SOURCES = [
         member="author_id",
         columns=(
             's.id AS "pk", s.created AS "created", s.body AS "body", '
-            's.is_spoiler AS "is_spoiler", u.username AS "author__username", '
+            's.is_spoiler AS "is_spoiler", u.username AS "username", '
             's.work_id AS "work_id", w.title AS "work__title", l.title AS "editorial_list__title"'
         ),
         tables=(
@@ -125,7 +125,7 @@ SOURCES = [
         member="member_id",
         columns=(
             's.id AS "pk", s.created AS "created", s.reaction AS "reaction", '
-            'u.username AS "member__username", l.title AS "editorial_list__title", '
+            'u.username AS "username", l.title AS "editorial_list__title", '
             'l.slug AS "editorial_list__slug"'
         ),
         tables="votes_listreaction s JOIN catalog_editoriallist l ON l.id = s.editorial_list_id",
@@ -188,13 +188,8 @@ def activity_page(member, *, before=None, per_page=20):
             source.select(before=before, floor=floor_sql), {**params, "floor": adapt(floor)}
         )
         activities = (
-            Activity(source.kind, _time(row[source.time]), _username(source, row), row)
-            for row in rows
+            Activity(source.kind, _time(row[source.time]), row["username"], row) for row in rows
         )
         merged = list(islice(merge(merged, activities, key=lambda a: a.at, reverse=True), limit))
     page, more = merged[:per_page], len(merged) > per_page
     return page, (page[-1].at if more and page else None)
-
-
-def _username(source, row):
-    return row["author__username" if source.kind == "comment" else "member__username"]

@@ -2,10 +2,8 @@
 its selector returned (pushed on the page's context). Formatting only: no queries."""
 
 from django import template
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.urls import get_script_prefix
-from django.utils.translation import get_language
+
+from kcry_site.web.fragments import kept_in_process
 
 register = template.Library()
 
@@ -17,27 +15,12 @@ def panel(context, template_name, data):
         return partial.render(context)
 
 
-# Shared markup by (name, language, script prefix): it depends only on the URLs and the
-# translations, which change with a deploy (a new process), so it is kept in this
-# process's memory: no cache round trip, nothing lost when the shared cache is down.
-SHARED = {}
-
-
-@receiver(setting_changed)
-def forget_shared(**kwargs):
-    SHARED.clear()
-
-
 class SharedFragmentNode(template.Node):
     def __init__(self, name, nodelist):
         self.name, self.nodelist = name, nodelist
 
     def render(self, context):
-        key = (self.name, get_language(), get_script_prefix())
-        html = SHARED.get(key)
-        if html is None:
-            html = SHARED[key] = self.nodelist.render(context)
-        return html
+        return kept_in_process(("shared", self.name), lambda: self.nodelist.render(context))
 
 
 @register.tag

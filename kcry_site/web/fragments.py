@@ -15,6 +15,9 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -26,38 +29,48 @@ def fragment_key(name, scopes, parts):
     return f"kcry:fragment:{name}:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached_fragment(name, scopes, parts, render):
-    """The HTML `render()` returns, from the cache when the same versions, language and
-    parts were rendered before."""
-    key = fragment_key(name, scopes, parts)
-    html = cache.get(key)
-    if html is None:
-        html = str(render())
-        cache.set(key, html, settings.KCRY_FRAGMENT_CACHE_SECONDS)
-    return mark_safe(html)
-
-
-def cached_fragments(name, scopes, parts, render):
-    """Like cached_fragment for several pieces of one page kept as one cache entry (one
-    round trip): `render()` returns a list of HTML strings, and so does this."""
-    key = fragment_key(name, scopes, parts)
-    pieces = cache.get(key)
-    if pieces is None:
-        pieces = [str(html) for html in render()]
-        cache.set(key, pieces, settings.KCRY_FRAGMENT_CACHE_SECONDS)
-    return [mark_safe(html) for html in pieces]
-
-
 _MISSING = object()
 
 
 def cached_data(name, scopes, parts, compute):
-    """The value `compute()` returns (anything the cache can keep: lists, numbers), from
-    the cache when the same versions, language and parts were computed before. For the
-    small reads around fragments (a page's filter choices), so a hit reads nothing."""
+    """The value `compute()` returns (anything the cache can keep: HTML, lists, numbers),
+    from the cache when the same versions, language and parts were computed before."""
     key = fragment_key(name, scopes, parts)
     found = cache.get(key, _MISSING)
     if found is _MISSING:
         found = compute()
         cache.set(key, found, settings.KCRY_FRAGMENT_CACHE_SECONDS)
+    return found
+
+
+def cached_fragment(name, scopes, parts, render):
+    """The HTML `render()` returns, kept as cached_data keeps a value."""
+    return mark_safe(cached_data(name, scopes, parts, lambda: str(render())))
+
+
+def cached_fragments(name, scopes, parts, render):
+    """Several pieces of one page kept as one cache entry (one round trip): `render()`
+    returns a list of HTML strings, and so does this."""
+    pieces = cached_data(name, scopes, parts, lambda: [str(html) for html in render()])
+    return [mark_safe(html) for html in pieces]
+
+
+# Markup that depends only on the templates, the translations and the URLs, which change
+# with a deploy (a new process): kept in this process's memory by (key, language, script
+# prefix). No cache round trip, nothing lost when the shared cache is down.
+IN_PROCESS = {}
+
+
+@receiver(setting_changed)
+def forget_in_process(**kwargs):
+    IN_PROCESS.clear()
+
+
+def kept_in_process(key, render):
+    """What `render()` returns for `key` in the current language and script prefix,
+    rendered once per process."""
+    full_key = (key, get_language(), get_script_prefix())
+    found = IN_PROCESS.get(full_key)
+    if found is None:
+        found = IN_PROCESS[full_key] = render()
     return found

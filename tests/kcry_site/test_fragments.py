@@ -135,21 +135,21 @@ def test_fragments_follow_the_language(client, member):
 
 
 def base_nav_cached():
-    from kcry_site.templatetags.pages import SHARED
+    from kcry_site.web.fragments import IN_PROCESS
 
-    return any(key[0] == "base-nav" for key in SHARED)
+    return any(key[0] == ("shared", "base-nav") for key in IN_PROCESS)
 
 
 def test_the_header_is_kept_per_language_and_each_member_sees_their_own_bits(client):
     from django.conf import settings
 
     from kcry_site.accounts.models import User
-    from kcry_site.templatetags.pages import SHARED
+    from kcry_site.web.fragments import IN_PROCESS
 
     minji = UserFactory(username="minji")
     jisoo = UserFactory(username="jisoo")
     client.force_login(minji)
-    SHARED.clear()
+    IN_PROCESS.clear()
     html = client.get("/works/").content.decode()
     assert base_nav_cached()
     assert 'href="/u/minji/" title="Your tear diary">minji</a>' in html
